@@ -1,0 +1,59 @@
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from tique.core import ratelimit
+
+
+def _too_many() -> forms.ValidationError:
+    minutes = max(1, settings.TIQUE_AUTH_RATE_WINDOW // 60)
+    return forms.ValidationError(
+        _("Too many attempts. Try again in %(minutes)d minutes."),
+        code="rate_limited",
+        params={"minutes": minutes},
+    )
+
+
+def _allowed(scope: str, request: HttpRequest | None, email: str) -> bool:
+    limit, window = settings.TIQUE_AUTH_RATE_LIMIT, settings.TIQUE_AUTH_RATE_WINDOW
+    ip = ratelimit.client_ip(request) if request is not None else ""
+    by_ip = ratelimit.hit(f"{scope}:ip", ip, limit=limit * 5, window=window)
+    by_email = ratelimit.hit(f"{scope}:email", email.lower(), limit=limit, window=window)
+    return by_ip and by_email
+
+
+class SignInForm(AuthenticationForm):
+    """E-mail and password; attempts are limited per client and per e-mail, and the answer
+    is the same whether or not the e-mail has an account."""
+
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("E-mail")
+        self.fields["username"].widget.attrs.update({"autocomplete": "email", "type": "email"})
+
+    def clean(self) -> dict[str, Any]:
+        email = str(self.data.get("username", ""))
+        if not _allowed("signin", self.request, email):
+            raise _too_many()
+        return super().clean()
+
+
+class RateLimitedPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"])
+        if not _allowed("reset", self.request, email):
+            raise _too_many()
+        return email
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)

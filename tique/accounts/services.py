@@ -1,0 +1,22 @@
+"""Writers of users, accounts and memberships."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+
+from tique.accounts.choices import Role
+from tique.accounts.models import Account, Membership, User
+
+
+def user_set_language(*, user: AbstractBaseUser | AnonymousUser, language: str) -> None:
+    if isinstance(user, User):
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+
+
+def membership_add(*, account: Account, user: User, role: Role) -> Membership:
+    with transaction.atomic():
+        membership, _created = Membership.objects.update_or_create(
+            account=account, user=user, defaults={"role": role}
+        )
+    return membership

@@ -1,0 +1,15 @@
+"""The htmx idiom: a fragment for an htmx request, the whole page otherwise."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def render_page_or_fragment(
+    request: HttpRequest, page: str, fragment: str, context: dict[str, Any]
+) -> HttpResponse:
+    is_htmx = bool(getattr(request, "htmx", False)) and not request.headers.get("HX-Boosted")
+    response = render(request, fragment if is_htmx else page, context)
+    response.headers["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,59 @@
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: dict[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters replaced (or removed when None):
+    filters survive pagination."""
+    request = context["request"]
+    query: QueryDict = request.GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None and value != "":
+            query[key] = str(value)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def when(value: Any) -> SafeString | str:
+    """An exact, localised date and time in the active time zone, machine-readable too."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "DATETIME_FORMAT")
+    )
+
+
+@register.filter
+def described_by(field: BoundField) -> str:
+    """The ids a field's aria-describedby must name: its help text and its errors."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_help")
+    if field.errors:
+        ids.append(f"{field.auto_id}_errors")
+    return " ".join(ids)
+
+
+@register.simple_tag
+def field_attrs(field: BoundField) -> SafeString:
+    """Render a field's widget with aria-describedby and aria-invalid set from its state."""
+    attrs: dict[str, str] = {}
+    described = described_by(field)
+    if described:
+        attrs["aria-describedby"] = described
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tique.accounts.models import User
+from tique.tickets.attachments import MultipleFileField, validate_upload
+from tique.tickets.choices import Category, Status
+from tique.tickets.selectors import HistoryFilters
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class HistoryFilterForm(forms.Form):
+    """The history's filters, read from the query string (so they can be bookmarked)."""
+
+    number = forms.IntegerField(
+        label=_("Ticket ID"),
+        required=False,
+        min_value=1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    requester = forms.ModelChoiceField(
+        label=_("Created by"), queryset=User.objects.none(), required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("All")), *Category.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *Status.choices], required=False
+    )
+    created_from = forms.DateField(label=_("From"), required=False, widget=_DATE)
+    created_to = forms.DateField(label=_("To"), required=False, widget=_DATE)
+
+    def __init__(self, *args: Any, requesters: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if requesters is None:
+            del self.fields["requester"]
+        else:
+            requester = self.fields["requester"]
+            assert isinstance(requester, forms.ModelChoiceField)
+            requester.queryset = requesters
+            requester.empty_label = str(_("Anyone"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("created_from"), cleaned.get("created_to")
+        if start and end and start > end:
+            self.add_error("created_to", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> HistoryFilters:
+        """The valid filters (a field with an error is left out, and shows its error)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        requester = data.get("requester")
+        return HistoryFilters(
+            number=data.get("number"),
+            requester_id=requester.pk if requester else None,
+            category=data.get("category") or "",
+            status=data.get("status") or "",
+            created_from=data.get("created_from"),
+            created_to=data.get("created_to") if "created_to" not in self.errors else None,
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.fields)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not (cleaned.get("body") or "").strip() and not cleaned.get("attachments"):
+            if "body" not in self.errors:
+                self.add_error("body", _("Write a message or attach a file."))
+        for upload in cleaned.get("attachments") or []:
+            try:
+                validate_upload(upload)
+            except forms.ValidationError as error:
+                self.add_error("attachments", error)
+        return cleaned

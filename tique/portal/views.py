@@ -1,0 +1,218 @@
+"""The customers' panel: the ticket history, new tickets, and each ticket's thread.
+
+Views parse input, ask the selectors and call the services; they write nothing
+themselves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tique.accounts.selectors import account_users
+from tique.core.htmx import render_page_or_fragment
+from tique.portal.context import SESSION_ACCOUNT_KEY, Customer, customer_view
+from tique.portal.forms import HistoryFilterForm, ReplyForm
+from tique.tickets import permissions, selectors, services
+from tique.tickets.catalogue import build_form_class
+from tique.tickets.choices import Category, Status
+from tique.tickets.models import CatalogueEntry, IncidentKind, QueryKind, RequestType
+
+KIND_MODELS: dict[str, type[CatalogueEntry]] = {
+    Category.QUERY: QueryKind,
+    Category.REQUEST: RequestType,
+    Category.INCIDENT: IncidentKind,
+}
+
+
+@customer_view
+def ticket_list(request: HttpRequest, customer: Customer) -> HttpResponse:
+    requesters = account_users(customer.account) if customer.is_admin else None
+    form = HistoryFilterForm(request.GET or None, requesters=requesters)
+    form.is_valid()
+    tickets = selectors.ticket_history(
+        user=customer.user, account=customer.account, filters=form.filters(), tz=customer.tz
+    )
+    paginator = Paginator(tickets, settings.TIQUE_TICKETS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "can_open": permissions.can_open_tickets(customer.membership),
+    }
+    return render_page_or_fragment(
+        request, "portal/tickets/list.html", "portal/tickets/_results.html", context
+    )
+
+
+def _usable_kinds(customer: Customer, model: type[CatalogueEntry]) -> list[CatalogueEntry]:
+    entries = model.objects.filter(is_active=True).order_by("position", "slug")
+    return [kind for kind in entries if permissions.can_use_kind(customer.membership, kind)]
+
+
+@customer_view
+def ticket_new(request: HttpRequest, customer: Customer) -> HttpResponse:
+    if not permissions.can_open_tickets(customer.membership):
+        return render(request, "portal/tickets/cannot_open.html", status=403)
+    sections = [
+        (category, [kind for kind in _usable_kinds(customer, model)])
+        for category, model in KIND_MODELS.items()
+    ]
+    return render(request, "portal/tickets/new.html", {"sections": sections})
+
+
+def _kind_or_404(customer: Customer, category: str, slug: str) -> CatalogueEntry:
+    model = KIND_MODELS.get(category)
+    kind = model.objects.filter(slug=slug, is_active=True).first() if model else None
+    if kind is None or not permissions.can_use_kind(customer.membership, kind):
+        raise Http404("No such ticket kind")
+    return kind
+
+
+@customer_view
+def ticket_create(request: HttpRequest, customer: Customer, category: str, slug: str) -> HttpResponse:
+    if not permissions.can_open_tickets(customer.membership):
+        return render(request, "portal/tickets/cannot_open.html", status=403)
+    kind = _kind_or_404(customer, category, slug)
+    form_class = build_form_class(kind.field_specs())
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            ticket = services.ticket_create(
+                draft=services.TicketDraft(
+                    membership=customer.membership,
+                    created_by=customer.user,
+                    kind=kind,
+                    values=form.typed_values(),
+                    subject=form.role_value("subject"),
+                    body=form.role_value("body"),
+                    uploads=form.uploads(),
+                )
+            )
+            messages.success(
+                request,
+                _("Ticket #%(number)s created. We will answer it as soon as possible.")
+                % {"number": ticket.number},
+            )
+            return redirect("portal:ticket-detail", number=ticket.number)
+        messages.error(request, _("Please correct the fields marked below."))
+    else:
+        form = form_class()
+    context = {
+        "kind": kind,
+        "category": category,
+        "form": form,
+        "max_upload": settings.TIQUE_ATTACHMENT_MAX_BYTES,
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "portal/tickets/form.html", context, status=status)
+
+
+def _detail_context(customer: Customer, number: int, reply_form: ReplyForm) -> dict[str, Any]:
+    ticket = selectors.ticket_get_visible(user=customer.user, number=number)
+    membership = customer.membership_in(ticket.account_id)
+    return {
+        "ticket": ticket,
+        "thread": selectors.ticket_thread(ticket=ticket, include_internal=False),
+        "field_rows": selectors.ticket_field_rows(ticket=ticket, reveal_sensitive=False),
+        "reply_form": reply_form,
+        "can_reply": permissions.can_reply(customer.user, ticket, membership),
+        "can_solve": permissions.can_set_status(customer.user, ticket, membership, Status.SOLVED),
+        "can_reopen": permissions.can_set_status(customer.user, ticket, membership, Status.OPEN),
+    }
+
+
+@customer_view
+def ticket_detail(request: HttpRequest, customer: Customer, number: int) -> HttpResponse:
+    context = _detail_context(customer, number, ReplyForm())
+    return render(request, "portal/tickets/detail.html", context)
+
+
+@require_POST
+@customer_view
+def ticket_reply(request: HttpRequest, customer: Customer, number: int) -> HttpResponse:
+    ticket = selectors.ticket_get_visible(user=customer.user, number=number)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.message_add(
+                ticket=ticket,
+                author=customer.user,
+                membership=customer.membership_in(ticket.account_id),
+                body=form.cleaned_data["body"],
+                uploads=form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_error("body", error.message_dict.get("body", error.messages))
+        except PermissionDenied:
+            form.add_error("body", _("You cannot reply to this ticket."))
+        else:
+            messages.success(request, _("Your reply was added."))
+            url = reverse("portal:ticket-detail", kwargs={"number": number})
+            return redirect(f"{url}#latest")
+    context = _detail_context(customer, number, form)
+    return render(request, "portal/tickets/detail.html", context, status=400)
+
+
+@require_POST
+@customer_view
+def ticket_status(request: HttpRequest, customer: Customer, number: int) -> HttpResponse:
+    ticket = selectors.ticket_get_visible(user=customer.user, number=number)
+    wanted = request.POST.get("status", "")
+    if wanted not in (Status.SOLVED, Status.OPEN):
+        return HttpResponse(_("Unknown status."), status=400)
+    try:
+        services.ticket_set_status(
+            ticket=ticket,
+            actor=customer.user,
+            membership=customer.membership_in(ticket.account_id),
+            status=Status(wanted),
+        )
+    except PermissionDenied:
+        messages.error(request, _("The ticket's status cannot be changed that way now."))
+    else:
+        if wanted == Status.SOLVED:
+            messages.success(request, _("The ticket is marked as solved. Thank you!"))
+        else:
+            messages.success(request, _("The ticket is open again."))
+    return redirect("portal:ticket-detail", number=number)
+
+
+@customer_view
+def attachment_download(
+    request: HttpRequest, customer: Customer, number: int, attachment_id: int
+) -> HttpResponse:
+    attachment = selectors.attachment_get_visible(
+        user=customer.user, number=number, attachment_id=attachment_id
+    )
+    inline = attachment.is_raster_image and request.GET.get("inline") == "1"
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    return response
+
+
+@require_POST
+@customer_view
+def switch_account(request: HttpRequest, customer: Customer) -> HttpResponse:
+    try:
+        account_id = int(request.POST.get("account", ""))
+    except ValueError:
+        account_id = 0
+    if customer.membership_in(account_id) is not None:
+        request.session[SESSION_ACCOUNT_KEY] = account_id
+    return redirect("portal:ticket-list")

@@ -1,0 +1,345 @@
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tique.accounts.choices import Role
+from tique.accounts.models import Account, Membership, Team, User
+from tique.core.i18n import pick
+from tique.tickets.choices import (
+    Category,
+    Channel,
+    EventKind,
+    Priority,
+    ServiceAffecting,
+    Status,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models.manager import RelatedManager
+
+    from tique.tickets.catalogue import FieldSpec
+
+
+class CatalogueEntry(models.Model):
+    """What a query kind, a request type or an incident kind has in common: names in both
+    languages, the team it is routed to and the typed fields it asks for (a JSON list of
+    field specifications, see `tique.tickets.catalogue`)."""
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
+    )
+    fields = models.JSONField(_("fields"), default=list, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return pick(es=self.name_es, en=self.name_en)
+
+    @property
+    def description(self) -> str:
+        return pick(es=self.description_es, en=self.description_en)
+
+    category: str = ""
+
+    def field_specs(self) -> list[FieldSpec]:
+        """Every field a ticket of this entry asks for (its own and its category's)."""
+        from tique.tickets.catalogue import specs_for
+
+        return specs_for(self.category, self.fields)
+
+
+class QueryKind(CatalogueEntry):
+    category = Category.QUERY
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("query kind")
+        verbose_name_plural = _("query kinds")
+
+
+class RequestType(CatalogueEntry):
+    category = Category.REQUEST
+
+    admin_only = models.BooleanField(
+        _("account administrators only"),
+        default=False,
+        help_text=_("Carries bank or ownership data: members never see it."),
+    )
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("request type")
+        verbose_name_plural = _("request types")
+
+
+class IncidentKind(CatalogueEntry):
+    category = Category.INCIDENT
+
+    service_affecting = models.CharField(
+        _("affects the telephone service"),
+        max_length=16,
+        choices=ServiceAffecting.choices,
+        default=ServiceAffecting.ALWAYS,
+    )
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("incident kind")
+        verbose_name_plural = _("incident kinds")
+
+
+class TicketNumber(models.Model):
+    """Hands out ticket numbers. A row is inserted to draw the next value of the table's
+    own identity sequence (PostgreSQL) or AUTOINCREMENT counter (SQLite), then deleted:
+    numbers are unique, never reused, and concurrent creators never wait on each other."""
+
+    class Meta:
+        verbose_name = _("ticket number")
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def visible_to(self, user: User | AnonymousUser) -> TicketQuerySet:
+        """The one way any surface scopes tickets to a user (see `permissions`)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        admin_of = Membership.objects.filter(
+            user=user, role=Role.ADMIN, account__is_active=True
+        ).values("account_id")
+        member_of = Membership.objects.filter(
+            user=user, role=Role.MEMBER, account__is_active=True
+        ).values("account_id")
+        return self.filter(Q(account__in=admin_of) | Q(account__in=member_of, requester=user))
+
+
+class Ticket(models.Model):
+    number = models.BigIntegerField(_("number"), unique=True, editable=False)
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("account")
+    )
+    requester = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+        verbose_name=_("requester"),
+    )
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="created_tickets",
+        verbose_name=_("created by"),
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    query_kind = models.ForeignKey(
+        QueryKind, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    request_type = models.ForeignKey(
+        RequestType, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    incident_kind = models.ForeignKey(
+        IncidentKind, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    fields = models.JSONField(_("fields"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    priority = models.CharField(
+        _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
+    )
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+    )
+    service_affecting = models.BooleanField(_("affects the telephone service"), default=False)
+    language = models.CharField(_("language"), max_length=8, default="es")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        messages: RelatedManager[Message]
+        attachments: RelatedManager[Attachment]
+        events: RelatedManager[TicketEvent]
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        category=Category.QUERY,
+                        query_kind__isnull=False,
+                        request_type__isnull=True,
+                        incident_kind__isnull=True,
+                    )
+                    | Q(
+                        category=Category.REQUEST,
+                        query_kind__isnull=True,
+                        request_type__isnull=False,
+                        incident_kind__isnull=True,
+                    )
+                    | Q(
+                        category=Category.INCIDENT,
+                        query_kind__isnull=True,
+                        request_type__isnull=True,
+                        incident_kind__isnull=False,
+                    )
+                ),
+                name="tickets_ticket_kind_matches_category",
+            ),
+        ]
+        # The customer history lists an account's tickets newest first, optionally by
+        # requester, category or status: one composite index for each of those shapes.
+        indexes = [
+            models.Index(fields=["account", "-created_at", "-id"], name="tkt_account_created"),
+            models.Index(
+                fields=["account", "requester", "-created_at", "-id"], name="tkt_acct_req_created"
+            ),
+            models.Index(
+                fields=["account", "category", "-created_at", "-id"], name="tkt_acct_cat_created"
+            ),
+            models.Index(
+                fields=["account", "status", "-created_at", "-id"], name="tkt_acct_stat_created"
+            ),
+            models.Index(fields=["requester", "-created_at", "-id"], name="tkt_req_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    @property
+    def kind(self) -> CatalogueEntry:
+        entry = self.query_kind or self.request_type or self.incident_kind
+        assert entry is not None, "a ticket always has a kind (database constraint)"
+        return entry
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in {Status.SOLVED, Status.CLOSED}
+
+
+class Message(models.Model):
+    """One entry of a ticket's thread: a public reply or an internal note."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
+    )
+    email_message_id = models.CharField(_("e-mail Message-ID"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    if TYPE_CHECKING:
+        attachments: RelatedManager[Attachment]
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["ticket", "created_at", "id"], name="msg_ticket_created"),
+            models.Index(
+                fields=["email_message_id"],
+                name="msg_email_message_id",
+                condition=~Q(email_message_id=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} message {self.pk}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    """A generated name: the original file name is metadata, never a path on disk."""
+    now = timezone.now()
+    return f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    field_name = models.CharField(
+        _("field"), max_length=60, blank=True, help_text=_("The typed field it answers, if any.")
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="att_ticket_created")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_raster_image(self) -> bool:
+        return self.content_type in {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+class TicketEvent(models.Model):
+    """The audit trail: who changed what, from what to what, when."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
+    old_value = models.CharField(_("from"), max_length=200, blank=True)
+    new_value = models.CharField(_("to"), max_length=200, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="evt_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.kind}"
+
