@@ -16,7 +16,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TIQUE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("TIQUE_DEBUG", True)
-_DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-8c1f"
+# Only ever used with DEBUG on; production refuses to start without TIQUE_SECRET_KEY.
+_DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production-8c1f"  # noqa: S105
 SECRET_KEY = env_str("TIQUE_SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("TIQUE_SECRET_KEY must be set when TIQUE_DEBUG is off")
@@ -169,7 +170,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("TIQUE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("TIQUE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TIQUE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("TIQUE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("TIQUE_HSTS_PRELOAD", True)
     if env_bool("TIQUE_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

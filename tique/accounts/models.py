@@ -13,7 +13,7 @@ from tique.accounts.validators import validate_spanish_tax_id
 from tique.core.i18n import pick
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class UserManager(BaseUserManager["User"]):
@@ -63,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     if TYPE_CHECKING:
         memberships: RelatedManager[Membership]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, Concatenate, ParamSpec
+from functools import update_wrapper
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -17,7 +18,6 @@ from tique.accounts.models import Account, Membership, User
 from tique.accounts.selectors import memberships_of
 
 SESSION_ACCOUNT_KEY = "portal_account_id"
-P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,11 @@ class Customer:
         return next((m for m in self.memberships if m.account_id == account_id), None)
 
 
-def customer_view(
-    view: Callable[Concatenate[HttpRequest, Customer, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def customer_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Sign-in required, and a customer membership: provider staff and users without an
     active account get a page that says so (the same whatever the URL names)."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if not isinstance(user, User) or not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -63,6 +60,7 @@ def customer_view(
         request.customer = customer  # type: ignore[attr-defined]
         return view(request, customer, *args, **kwargs)
 
+    update_wrapper(wrapper, view)
     return wrapper
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +39,7 @@ class HistoryFilterForm(forms.Form):
         if requesters is None:
             del self.fields["requester"]
         else:
-            requester = self.fields["requester"]
-            assert isinstance(requester, forms.ModelChoiceField)
+            requester = cast(forms.ModelChoiceField[User], self.fields["requester"])
             requester.queryset = requesters
             requester.empty_label = str(_("Anyone"))
 
@@ -80,9 +79,9 @@ class ReplyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not (cleaned.get("body") or "").strip() and not cleaned.get("attachments"):
-            if "body" not in self.errors:
-                self.add_error("body", _("Write a message or attach a file."))
+        empty = not (cleaned.get("body") or "").strip() and not cleaned.get("attachments")
+        if empty and "body" not in self.errors:
+            self.add_error("body", _("Write a message or attach a file."))
         for upload in cleaned.get("attachments") or []:
             try:
                 validate_upload(upload)

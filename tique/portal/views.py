@@ -23,14 +23,8 @@ from tique.portal.context import SESSION_ACCOUNT_KEY, Customer, customer_view
 from tique.portal.forms import HistoryFilterForm, ReplyForm
 from tique.tickets import permissions, selectors, services
 from tique.tickets.catalogue import build_form_class
-from tique.tickets.choices import Category, Status
-from tique.tickets.models import CatalogueEntry, IncidentKind, QueryKind, RequestType
-
-KIND_MODELS: dict[str, type[CatalogueEntry]] = {
-    Category.QUERY: QueryKind,
-    Category.REQUEST: RequestType,
-    Category.INCIDENT: IncidentKind,
-}
+from tique.tickets.choices import Status
+from tique.tickets.models import CatalogueEntry
 
 
 @customer_view
@@ -53,8 +47,8 @@ def ticket_list(request: HttpRequest, customer: Customer) -> HttpResponse:
     )
 
 
-def _usable_kinds(customer: Customer, model: type[CatalogueEntry]) -> list[CatalogueEntry]:
-    entries = model.objects.filter(is_active=True).order_by("position", "slug")
+def _usable_kinds(customer: Customer, category: str) -> list[CatalogueEntry]:
+    entries = selectors.catalogue_entries(category)
     return [kind for kind in entries if permissions.can_use_kind(customer.membership, kind)]
 
 
@@ -62,23 +56,21 @@ def _usable_kinds(customer: Customer, model: type[CatalogueEntry]) -> list[Catal
 def ticket_new(request: HttpRequest, customer: Customer) -> HttpResponse:
     if not permissions.can_open_tickets(customer.membership):
         return render(request, "portal/tickets/cannot_open.html", status=403)
-    sections = [
-        (category, [kind for kind in _usable_kinds(customer, model)])
-        for category, model in KIND_MODELS.items()
-    ]
+    sections = [(category, _usable_kinds(customer, category)) for category in selectors.CATALOGUE]
     return render(request, "portal/tickets/new.html", {"sections": sections})
 
 
 def _kind_or_404(customer: Customer, category: str, slug: str) -> CatalogueEntry:
-    model = KIND_MODELS.get(category)
-    kind = model.objects.filter(slug=slug, is_active=True).first() if model else None
+    kind = selectors.catalogue_entry(category, slug)
     if kind is None or not permissions.can_use_kind(customer.membership, kind):
         raise Http404("No such ticket kind")
     return kind
 
 
 @customer_view
-def ticket_create(request: HttpRequest, customer: Customer, category: str, slug: str) -> HttpResponse:
+def ticket_create(
+    request: HttpRequest, customer: Customer, category: str, slug: str
+) -> HttpResponse:
     if not permissions.can_open_tickets(customer.membership):
         return render(request, "portal/tickets/cannot_open.html", status=403)
     kind = _kind_or_404(customer, category, slug)
@@ -189,7 +181,7 @@ def ticket_status(request: HttpRequest, customer: Customer, number: int) -> Http
 @customer_view
 def attachment_download(
     request: HttpRequest, customer: Customer, number: int, attachment_id: int
-) -> HttpResponse:
+) -> FileResponse:
     attachment = selectors.attachment_get_visible(
         user=customer.user, number=number, attachment_id=attachment_id
     )

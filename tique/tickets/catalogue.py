@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from typing import Any, ClassVar, Literal
 
 import phonenumbers
@@ -21,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from stdnum import iban as stdnum_iban
 from stdnum.es import nif as stdnum_nif
 from stdnum.eu import vat as stdnum_vat
@@ -256,9 +258,7 @@ class PhoneListField(forms.CharField):
 def _overlaps(spans: list[tuple[int, int, str]]) -> list[ValidationError]:
     errors = []
     ordered = sorted(spans)
-    for (low_a, high_a, item_a), (low_b, high_b, item_b) in zip(
-        ordered, ordered[1:], strict=False
-    ):
+    for (low_a, high_a, item_a), (low_b, high_b, item_b) in pairwise(ordered):
         if low_b > high_a:
             continue
         if (low_a, high_a) == (low_b, high_b):
@@ -320,7 +320,7 @@ class AmountField(forms.DecimalField):
         super().__init__(**kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal"})
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             text = value.replace("€", "").replace("EUR", "").replace(" ", "").strip()
             if "," in text and "." in text:
@@ -335,7 +335,7 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
-def _checked(check: Any, compact: Any, message: str, code: str) -> type[forms.CharField]:
+def _checked(check: Any, compact: Any, message: StrOrPromise, code: str) -> type[forms.CharField]:
     class CheckedField(forms.CharField):
         def to_python(self, value: Any) -> str:
             text = super().to_python(value)
@@ -425,7 +425,9 @@ def form_field(spec: FieldSpec) -> forms.Field:
             return FutureDateField(**common)
         case "datetime":
             return forms.DateTimeField(
-                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                widget=forms.DateTimeInput(
+                    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+                ),
                 **common,
             )
         case "amount":
@@ -473,12 +475,12 @@ class TypedFieldsForm(forms.Form):
                     )
             if spec.required_if:
                 other_name, expected = spec.required_if
-                if cleaned.get(other_name) == expected and not cleaned.get(spec.name):
-                    if spec.name not in self.errors:
-                        self.add_error(
-                            spec.name,
-                            ValidationError(_("This field is required."), code="required"),
-                        )
+                missing = cleaned.get(other_name) == expected and not cleaned.get(spec.name)
+                if missing and spec.name not in self.errors:
+                    self.add_error(
+                        spec.name, ValidationError(_("This field is required."), code="required")
+                    )
+        self.clean_uploads()
         return cleaned
 
     def clean_uploads(self) -> None:
@@ -489,10 +491,6 @@ class TypedFieldsForm(forms.Form):
                         validate_upload(upload)
                     except ValidationError as error:
                         self.add_error(spec.name, error)
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        self.clean_uploads()
 
     def role_value(self, role: str) -> str:
         for spec in self.specs:

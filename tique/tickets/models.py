@@ -22,7 +22,7 @@ from tique.tickets.choices import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-    from django.db.models.manager import RelatedManager
+    from django.db.models.fields.related_descriptors import RelatedManager
 
     from tique.tickets.catalogue import FieldSpec
 
@@ -112,6 +112,9 @@ class TicketNumber(models.Model):
 
     class Meta:
         verbose_name = _("ticket number")
+
+    def __str__(self) -> str:
+        return str(self.pk)
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
@@ -240,7 +243,8 @@ class Ticket(models.Model):
     @property
     def kind(self) -> CatalogueEntry:
         entry = self.query_kind or self.request_type or self.incident_kind
-        assert entry is not None, "a ticket always has a kind (database constraint)"
+        if entry is None:
+            raise ValueError("a ticket always has a kind (a database constraint says so)")
         return entry
 
     @property
@@ -342,4 +346,3 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.kind}"
-

@@ -13,7 +13,16 @@ from django.http import Http404
 
 from tique.accounts.models import Account, User
 from tique.tickets.catalogue import display_value
-from tique.tickets.models import Attachment, Message, Ticket
+from tique.tickets.choices import Category
+from tique.tickets.models import (
+    Attachment,
+    CatalogueEntry,
+    IncidentKind,
+    Message,
+    QueryKind,
+    RequestType,
+    Ticket,
+)
 
 
 @dataclass(frozen=True)
@@ -100,9 +109,7 @@ def ticket_field_rows(*, ticket: Ticket, reveal_sensitive: bool) -> list[FieldRo
                 rows.append(FieldRow(spec.label, "", by_field[spec.name]))
             continue
         if spec.name in ticket.fields:
-            text = display_value(
-                spec, ticket.fields[spec.name], reveal_sensitive=reveal_sensitive
-            )
+            text = display_value(spec, ticket.fields[spec.name], reveal_sensitive=reveal_sensitive)
             rows.append(FieldRow(spec.label, text))
     return rows
 
@@ -110,12 +117,32 @@ def ticket_field_rows(*, ticket: Ticket, reveal_sensitive: bool) -> list[FieldRo
 def attachment_get_visible(*, user: User, number: int, attachment_id: int) -> Attachment:
     ticket = ticket_get_visible(user=user, number=number)
     attachment = (
-        Attachment.objects.filter(ticket=ticket, pk=attachment_id)
-        .select_related("message")
-        .first()
+        Attachment.objects.filter(ticket=ticket, pk=attachment_id).select_related("message").first()
     )
     if attachment is None:
         raise Http404("No such attachment")
     if attachment.message is not None and attachment.message.is_internal and not user.is_staff:
         raise Http404("No such attachment")
     return attachment
+
+
+CATALOGUE: dict[str, type[QueryKind] | type[RequestType] | type[IncidentKind]] = {
+    Category.QUERY: QueryKind,
+    Category.REQUEST: RequestType,
+    Category.INCIDENT: IncidentKind,
+}
+
+
+def catalogue_entries(category: str) -> list[CatalogueEntry]:
+    """The active entries of a category, in the order supervisors gave them."""
+    model = CATALOGUE.get(category)
+    if model is None:
+        return []
+    return list(model.objects.filter(is_active=True).select_related("team"))
+
+
+def catalogue_entry(category: str, slug: str) -> CatalogueEntry | None:
+    model = CATALOGUE.get(category)
+    if model is None:
+        return None
+    return model.objects.filter(slug=slug, is_active=True).select_related("team").first()

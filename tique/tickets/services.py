@@ -145,9 +145,7 @@ def _locked(ticket: Ticket) -> Ticket:
 
 
 def _record(ticket: Ticket, actor: User, kind: EventKind, old: str = "", new: str = "") -> None:
-    TicketEvent.objects.create(
-        ticket=ticket, actor=actor, kind=kind, old_value=old, new_value=new
-    )
+    TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, old_value=old, new_value=new)
 
 
 def _move(ticket: Ticket, actor: User, status: Status) -> None:

@@ -50,7 +50,7 @@ def described_by(field: BoundField) -> str:
 @register.simple_tag
 def field_attrs(field: BoundField) -> SafeString:
     """Render a field's widget with aria-describedby and aria-invalid set from its state."""
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     described = described_by(field)
     if described:
         attrs["aria-describedby"] = described

@@ -15,11 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from tique.accounts.choices import Role
 from tique.accounts.models import Account, Membership, Team, User
 from tique.accounts.services import membership_add
-from tique.tickets import services
+from tique.tickets import permissions, services
 from tique.tickets.catalogue import build_form_class
 from tique.tickets.choices import Status
 from tique.tickets.models import (
@@ -281,7 +282,7 @@ class Command(BaseCommand):
         now = timezone.now()
         created = 0
         for index, kind in enumerate(kinds * 2):
-            eligible = [m for m in customers if services.permissions.can_use_kind(m, kind)]
+            eligible = [m for m in customers if permissions.can_use_kind(m, kind)]
             membership = eligible[index % len(eligible)]
             ticket = self._ticket(membership, kind, samples[(kind.category, kind.slug)])
             age = dt.timedelta(days=rng.randint(0, 170), hours=rng.randint(0, 10))
@@ -291,7 +292,9 @@ class Command(BaseCommand):
 
     def _ticket(self, membership: Membership, kind: CatalogueEntry, raw: dict[str, Any]) -> Ticket:
         data = {k: v for k, v in raw.items() if k != "_files"}
-        files = {name: _pdf(filename) for name, filename in raw.get("_files", {}).items()}
+        files = MultiValueDict(
+            {name: [_pdf(filename)] for name, filename in raw.get("_files", {}).items()}
+        )
         form = build_form_class(kind.field_specs())(data, files)
         if not form.is_valid():
             raise RuntimeError(f"demo data for {kind.slug} is invalid: {form.errors.as_json()}")
@@ -330,12 +333,8 @@ class Command(BaseCommand):
             services.ticket_set_status(
                 ticket=ticket, actor=agent, membership=None, status=Status.SOLVED
             )
-        if status != Status.NEW:
-            target = Status.OPEN if status == Status.NEW else status
-            if ticket.status != target:
-                services.ticket_set_status(
-                    ticket=ticket, actor=agent, membership=None, status=target
-                )
+        if status != Status.NEW and ticket.status != status:
+            services.ticket_set_status(ticket=ticket, actor=agent, membership=None, status=status)
         self._backdate(ticket, born)
 
     def _backdate(self, ticket: Ticket, born: dt.datetime) -> None:
