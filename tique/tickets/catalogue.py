@@ -57,7 +57,10 @@ MAX_LIST_ITEMS = 200
 _LIST_SPLIT = re.compile(r"[,;\n\r]+")
 _RANGE_SPLIT = re.compile(r"\s*(?:\.\.|–|—|-|\bto\b|\ba\b)\s*")
 _EXTENSION = re.compile(r"^(?:ext\.?\s*|extensi[oó]n\s*|\*)?(\d{2,6})$", re.IGNORECASE)
+_GROUPED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _MAC_SEPARATORS = re.compile(r"[\s:.\-]")
+_AMOUNT = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -323,16 +326,33 @@ class AmountField(forms.DecimalField):
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             text = value.replace("€", "").replace("EUR", "").replace(" ", "").strip()
+            if _GROUPED_THOUSANDS.fullmatch(text):
+                # "1.500" is 1500 to a Spanish reader and 1.5 to an English one: ask.
+                raise ValidationError(
+                    _("“%(value)s” is ambiguous: write it with a decimal comma, like %(example)s.")
+                    % {"value": text, "example": text.replace(".", "") + ",00"},
+                    code="ambiguous",
+                )
             if "," in text and "." in text:
                 # The last separator is the decimal one: 1.234,56 or 1,234.56.
                 thousands = "." if text.rfind(",") > text.rfind(".") else ","
                 text = text.replace(thousands, "")
             text = text.replace(",", ".")
+            if not text:
+                return None
+            if not _AMOUNT.fullmatch(text):
+                # Digits only: no "1e3", "NaN" or "Infinity", which Decimal would take.
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
             try:
-                return super().to_python(str(Decimal(text))) if text else None
+                return super().to_python(str(Decimal(text)))
             except InvalidOperation:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
+
+    def clean(self, value: Any) -> Decimal | None:
+        amount = super().clean(value)
+        # Stored with its two places whatever was typed: "300" and "12,3" → "300.00", "12.30".
+        return amount.quantize(_CENTS) if amount is not None else None
 
 
 def _checked(check: Any, compact: Any, message: StrOrPromise, code: str) -> type[forms.CharField]:
@@ -505,7 +525,8 @@ class TypedFieldsForm(forms.Form):
             if not spec.is_typed_value:
                 continue
             value = self.cleaned_data.get(spec.name)
-            if value in (None, "", [], False) and spec.type != "boolean":
+            # Not `value in (None, "", [], False)`: 0 == False would drop an integer 0.
+            if spec.type != "boolean" and (value is None or value == "" or value == []):
                 continue
             values[spec.name] = to_json(value)
         return values
@@ -553,7 +574,7 @@ def _format_phone(e164: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def _format_list_item(item: str) -> str:
+def format_list_item(item: str) -> str:
     if item.startswith("ext:"):
         return _("ext. %(number)s") % {"number": item[4:]}
     if ".." in item:
@@ -572,7 +593,7 @@ def display_value(spec: FieldSpec, value: Any, *, reveal_sensitive: bool = False
         case "phone":
             return _format_phone(str(value))
         case "phones" | "numbers_or_extensions":
-            return ", ".join(_format_list_item(str(item)) for item in value)
+            return ", ".join(format_list_item(str(item)) for item in value)
         case "iban":
             return str(stdnum_iban.format(str(value)))
         case "amount":

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from tique.accounts.models import Membership, User
 from tique.tickets import permissions
 from tique.tickets.attachments import checksum, guess_type, sanitize_filename
+from tique.tickets.catalogue import format_list_item
 from tique.tickets.choices import Channel, EventKind, Priority, ServiceAffecting, Status
 from tique.tickets.models import (
     Attachment,
@@ -62,7 +63,7 @@ def is_service_affecting(kind: CatalogueEntry, values: dict[str, Any]) -> bool:
 
 def _default_subject(kind: CatalogueEntry, values: dict[str, Any]) -> str:
     affected = values.get("affected") or values.get("numbers") or []
-    shown = [item.removeprefix("ext:") for item in affected[:3]]
+    shown = [format_list_item(item) for item in affected[:3]]
     subject = f"{kind.name} — {', '.join(shown)}" if shown else kind.name
     return subject[:SUBJECT_MAX]
 

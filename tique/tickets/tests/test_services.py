@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from conftest import open_ticket
 from tique.accounts.choices import Role
@@ -127,3 +128,10 @@ def test_a_member_of_an_account_that_forbids_it_cannot_open_tickets(beta, acme_a
     assert not beta.members_can_open_tickets
     with pytest.raises(PermissionDenied):
         open_ticket(clerk)
+
+
+def test_an_incident_subject_names_its_kind_and_the_affected_numbers_readably(acme_admin):
+    with translation.override("es"):
+        ticket = open_ticket(acme_admin, "incident", "cannot-receive-calls")
+    assert ticket.subject.startswith(ticket.kind.name_es)
+    assert "+34 912 34 56 78" in ticket.subject
