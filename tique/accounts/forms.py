@@ -5,17 +5,19 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tique.core import ratelimit
 
 
 def _too_many() -> forms.ValidationError:
     minutes = max(1, settings.TIQUE_AUTH_RATE_WINDOW // 60)
-    return forms.ValidationError(
-        _("Too many attempts. Try again in %(minutes)d minutes."),
-        code="rate_limited",
-        params={"minutes": minutes},
+    message = ngettext(
+        "Too many attempts. Try again in %(minutes)d minute.",
+        "Too many attempts. Try again in %(minutes)d minutes.",
+        minutes,
     )
+    return forms.ValidationError(message % {"minutes": minutes}, code="rate_limited")
 
 
 def _allowed(scope: str, request: HttpRequest | None, email: str) -> bool:

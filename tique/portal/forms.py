@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tique.accounts.models import User
 from tique.tickets.attachments import MultipleFileField, validate_upload
@@ -26,10 +27,14 @@ class HistoryFilterForm(forms.Form):
         label=_("Created by"), queryset=User.objects.none(), required=False
     )
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", _("All")), *Category.choices], required=False
+        label=_("Category"),
+        choices=[("", pgettext_lazy("any category", "All")), *Category.choices],
+        required=False,
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All")), *Status.choices], required=False
+        label=_("Status"),
+        choices=[("", pgettext_lazy("any status", "All")), *Status.choices],
+        required=False,
     )
     created_from = forms.DateField(label=_("From"), required=False, widget=_DATE)
     created_to = forms.DateField(label=_("To"), required=False, widget=_DATE)

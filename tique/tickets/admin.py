@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from tique.tickets.catalogue import parse_specs
 from tique.tickets.models import (
@@ -23,7 +24,9 @@ class CatalogueEntryForm(forms.ModelForm[CatalogueEntry]):
         try:
             parse_specs(value)
         except (KeyError, TypeError, ValueError) as error:
-            raise forms.ValidationError(f"Invalid field list: {error}") from error
+            raise forms.ValidationError(
+                _("Invalid field list: %(error)s"), params={"error": error}
+            ) from error
         return value
 
 
@@ -72,7 +75,7 @@ class TicketAdmin(admin.ModelAdmin[Ticket]):
     inlines = [MessageInline, EventInline]
     list_select_related = ["account"]
 
-    @admin.display(description="fields")
+    @admin.display(description=_("fields"))
     def fields_pretty(self, obj: Ticket) -> str:
         return json.dumps(obj.fields, indent=2, ensure_ascii=False)
 

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 ALLOWED_EXTENSIONS: dict[str, str] = {
     "pdf": "application/pdf",
@@ -73,10 +74,11 @@ class MultipleFileField(forms.FileField):
             files = [single(data, initial)] if data or self.required else []
         files = [f for f in files if f]
         if len(files) > settings.TIQUE_ATTACHMENT_MAX_FILES:
-            raise ValidationError(
-                _("Attach at most %(max)d files.") % {"max": settings.TIQUE_ATTACHMENT_MAX_FILES},
-                code="too_many_files",
+            limit = settings.TIQUE_ATTACHMENT_MAX_FILES
+            message = ngettext(
+                "Attach at most %(max)d file.", "Attach at most %(max)d files.", limit
             )
+            raise ValidationError(message % {"max": limit}, code="too_many_files")
         return files
 
 

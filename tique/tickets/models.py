@@ -152,13 +152,28 @@ class Ticket(models.Model):
     )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     query_kind = models.ForeignKey(
-        QueryKind, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+        QueryKind,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("query kind"),
     )
     request_type = models.ForeignKey(
-        RequestType, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+        RequestType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("request type"),
     )
     incident_kind = models.ForeignKey(
-        IncidentKind, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+        IncidentKind,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("incident kind"),
     )
     subject = models.CharField(_("subject"), max_length=200)
     fields = models.JSONField(_("fields"), default=dict, blank=True)
@@ -172,10 +187,20 @@ class Ticket(models.Model):
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
     )
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets"
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("team"),
     )
     assignee = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
     )
     service_affecting = models.BooleanField(_("affects the telephone service"), default=False)
     language = models.CharField(_("language"), max_length=8, default="es")
@@ -255,9 +280,16 @@ class Ticket(models.Model):
 class Message(models.Model):
     """One entry of a ticket's thread: a public reply or an internal note."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="messages", verbose_name=_("ticket")
+    )
     author = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     body = models.TextField(_("message"))
     is_internal = models.BooleanField(_("internal note"), default=False)
@@ -294,20 +326,32 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("ticket")
+    )
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+        Message,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("message"),
     )
     field_name = models.CharField(
         _("field"), max_length=60, blank=True, help_text=_("The typed field it answers, if any.")
     )
-    file = models.FileField(upload_to=attachment_path, max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveBigIntegerField(_("size"))
     content_type = models.CharField(_("content type"), max_length=100)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -328,9 +372,16 @@ class Attachment(models.Model):
 class TicketEvent(models.Model):
     """The audit trail: who changed what, from what to what, when."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket")
+    )
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices)
     old_value = models.CharField(_("from"), max_length=200, blank=True)
