@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tique.accounts.models import Account, Membership, User
 from tique.accounts.selectors import memberships_of
+from tique.tickets import permissions
 
 SESSION_ACCOUNT_KEY = "portal_account_id"
 
@@ -37,6 +38,10 @@ class Customer:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.account.time_zone)
+
+    @property
+    def can_open_tickets(self) -> bool:
+        return permissions.can_open_tickets(self.membership)
 
     def membership_in(self, account_id: int) -> Membership | None:
         return next((m for m in self.memberships if m.account_id == account_id), None)

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.forms import BoundField
 from django.http import QueryDict
 from django.utils import timezone
@@ -33,6 +34,20 @@ def when(value: Any) -> SafeString | str:
     local = timezone.localtime(value)
     return format_html(
         '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "DATETIME_FORMAT")
+    )
+
+
+@register.filter
+def ago(value: Any) -> SafeString | str:
+    """A relative time ("3 hours ago", "hace 3 horas") with the exact one on hover."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        date_format(local, "DATETIME_FORMAT"),
+        naturaltime(value),
     )
 
 
