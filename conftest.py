@@ -7,11 +7,13 @@ an outsider from another account (`beta_admin`), and provider staff (`agent`).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -22,7 +24,7 @@ from tique.accounts.models import Account, Team, User
 from tique.accounts.services import membership_add
 from tique.tickets import services
 from tique.tickets.catalogue import build_form_class
-from tique.tickets.models import Ticket
+from tique.tickets.models import RequestType, Ticket
 from tique.tickets.selectors import catalogue_entry
 
 PASSWORD = "correct horse battery staple"
@@ -36,6 +38,15 @@ def _isolated(settings: Any, tmp_path: Path) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def catalogue(transactional_db: None) -> None:
+    """The teams and catalogue the data migration seeds. A transactional test's flush
+    empties every table, so such a test re-runs the migration's (idempotent) seed."""
+    migration = importlib.import_module("tique.tickets.migrations.0002_seed_catalogue")
+    migration.seed_catalogue(django_apps, None)
+    assert RequestType.objects.count() == 12
 
 
 def _user(email: str, name: str, **extra: Any) -> User:

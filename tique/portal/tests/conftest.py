@@ -7,17 +7,13 @@ ORM calls from async code must be lifted for the test code that prepares data.
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response
-
-from tique.tickets.models import RequestType
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -74,15 +70,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     # English interface (the users' language is empty: they follow the browser).
     return {**browser_context_args, "locale": "en-US", "timezone_id": "Europe/Madrid"}
-
-
-@pytest.fixture
-def catalogue(transactional_db: None) -> None:
-    """The catalogue the data migration seeds. A transactional test's flush empties every
-    table, so re-run the migration's (idempotent) seed before each browser test."""
-    migration = importlib.import_module("tique.tickets.migrations.0002_seed_catalogue")
-    migration.seed_catalogue(django_apps, None)
-    assert RequestType.objects.count() == 12
 
 
 @pytest.fixture

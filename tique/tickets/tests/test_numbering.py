@@ -24,8 +24,7 @@ def test_a_deleted_tickets_number_is_never_handed_out_again(acme_admin):
     assert open_ticket(acme_admin).number > number
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_creation_gives_unique_numbers_on_postgresql(acme_admin, ana, luis):
+def test_concurrent_creation_gives_unique_numbers_on_postgresql(catalogue, acme_admin, ana, luis):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race this guards against is PostgreSQL's")
     people = [acme_admin, ana, luis] * 8
@@ -43,8 +42,7 @@ def test_concurrent_creation_gives_unique_numbers_on_postgresql(acme_admin, ana,
     assert sorted(Ticket.objects.values_list("number", flat=True)) == sorted(numbers)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_number_draws_never_collide_on_postgresql():
+def test_concurrent_number_draws_never_collide_on_postgresql(transactional_db):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race this guards against is PostgreSQL's")
 
