@@ -5,11 +5,13 @@ themselves."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +23,8 @@ from tique.accounts.selectors import account_users
 from tique.core.htmx import render_page_or_fragment
 from tique.portal.context import SESSION_ACCOUNT_KEY, Customer, customer_view
 from tique.portal.forms import HistoryFilterForm, ReplyForm
-from tique.tickets import permissions, selectors, services
-from tique.tickets.catalogue import build_form_class
+from tique.tickets import pending_uploads, permissions, selectors, services
+from tique.tickets.catalogue import TypedFieldsForm, build_form_class
 from tique.tickets.choices import Status
 from tique.tickets.models import CatalogueEntry
 
@@ -75,8 +77,10 @@ def ticket_create(
         return render(request, "portal/tickets/cannot_open.html", status=403)
     kind = _kind_or_404(customer, category, slug)
     form_class = build_form_class(kind.field_specs())
+    kept: list[pending_uploads.KeptFile] = []
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES)
+        submission = _bind_with_kept_files(request, customer, form_class)
+        form = submission.form
         if form.is_valid():
             ticket = services.ticket_create(
                 draft=services.TicketDraft(
@@ -89,23 +93,64 @@ def ticket_create(
                     uploads=form.uploads(),
                 )
             )
+            pending_uploads.discard(submission.kept)
             messages.success(
                 request,
                 _("Ticket #%(number)s created. We will answer it as soon as possible.")
                 % {"number": ticket.number},
             )
             return redirect("portal:ticket-detail", number=ticket.number)
-        messages.error(request, _("Please correct the fields marked below."))
+        kept = _keep_valid_files(customer, submission)
     else:
         form = form_class()
     context = {
         "kind": kind,
         "category": category,
         "form": form,
+        "kept": kept,
         "max_upload": settings.TIQUE_ATTACHMENT_MAX_BYTES,
     }
     status = 400 if form.is_bound else 200
     return render(request, "portal/tickets/form.html", context, status=status)
+
+
+@dataclass
+class _Submission:
+    form: TypedFieldsForm
+    kept: list[pending_uploads.KeptFile]
+    restored: list[UploadedFile]
+
+
+def _bind_with_kept_files(
+    request: HttpRequest, customer: Customer, form_class: type[TypedFieldsForm]
+) -> _Submission:
+    """Bind the form to what was sent plus the files kept from the last try (those the
+    customer did not discard)."""
+    discarded = set(request.POST.getlist("discard"))
+    wanted = [t for t in request.POST.getlist("kept") if t not in discarded]
+    user_id = customer.user.pk
+    kept = pending_uploads.restore(user_id=user_id, tokens=wanted)
+    pending_uploads.discard(pending_uploads.restore(user_id=user_id, tokens=discarded))
+    files = request.FILES.copy()
+    restored = []
+    for item in kept:
+        upload = pending_uploads.open_kept(item)
+        files.appendlist(item.field, upload)
+        restored.append(upload)
+    return _Submission(form_class(request.POST, files), kept, restored)
+
+
+def _keep_valid_files(
+    customer: Customer, submission: _Submission
+) -> list[pending_uploads.KeptFile]:
+    """After a failed submission: keep every new file that passed its own checks, so the
+    customer does not have to pick it again."""
+    new = [
+        pending_uploads.keep(user_id=customer.user.pk, field=field, upload=upload)
+        for field, upload in submission.form.uploads()
+        if not any(upload is old for old in submission.restored)
+    ]
+    return [*submission.kept, *new]
 
 
 def _detail_context(customer: Customer, number: int, reply_form: ReplyForm) -> dict[str, Any]:
