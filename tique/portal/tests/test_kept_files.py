@@ -2,10 +2,12 @@
 the customer does not have to pick them again."""
 
 import datetime as dt
+import io
 import os
 import re
 
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 
 from conftest import pdf, signed_in
@@ -87,3 +89,9 @@ def test_the_sweep_removes_files_of_abandoned_forms(acme_admin):
     os.utime(path, (two_days_ago, two_days_ago))
     assert pending_uploads.sweep() == 1
     assert not os.path.exists(path)
+
+
+def test_the_sweep_command_reports_what_it_removed(acme_admin):
+    out = io.StringIO()
+    call_command("sweep_pending_uploads", stdout=out)
+    assert out.getvalue().strip() == "Removed 0 abandoned upload(s)."
