@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint typecheck format messages demo clean
+.PHONY: install run worker scheduler test lint typecheck format messages demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,16 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Background work (see README, "Mail and background work"). The worker runs the tasks
+# that the web process queues with TIQUE_TASKS_BACKEND=database (the default with debug
+# off); the scheduler retries failed e-mails and runs the periodic jobs. One scheduler,
+# any number of workers.
+worker: install
+	TIQUE_TASKS_BACKEND=database $(BIN)/python manage.py db_worker --no-reload
+
+scheduler: install
+	$(BIN)/python manage.py run_scheduler
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

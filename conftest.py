@@ -27,6 +27,9 @@ from tique.tickets.catalogue import build_form_class
 from tique.tickets.models import RequestType, Ticket
 from tique.tickets.selectors import catalogue_entry
 
+# The real-browser tests' fixtures (Chromium, console errors, axe) for every app.
+pytest_plugins = ["tique.core.testing.browser"]
+
 PASSWORD = "correct horse battery staple"
 
 

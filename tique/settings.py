@@ -27,7 +27,7 @@ CSRF_TRUSTED_ORIGINS = env_list("TIQUE_CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("TIQUE_SITE_NAME", "Tique")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tique.core.admin_site.TiqueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,7 +38,9 @@ INSTALLED_APPS = [
     "tique.core",
     "tique.accounts",
     "tique.tickets",
+    "tique.mail",
     "tique.portal",
+    "tique.desk",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +156,34 @@ EMAIL_HOST_PASSWORD = env_str("TIQUE_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("TIQUE_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("TIQUE_DEFAULT_FROM_EMAIL", "Tique <ayuda@tique.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks and outbound mail (tique.mail) -------------------------------
+# Tasks are triggers only: the work and its state live in our own tables (the outbox),
+# so a lost task is swept up by `manage.py run_scheduler`. "database" needs a worker
+# (`manage.py db_worker`); "immediate" runs each task at once, in the process that
+# enqueues it (after the commit): the default with debug on, so `make run` needs none.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = env_str("TIQUE_TASKS_BACKEND", "immediate" if DEBUG else "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TIQUE_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+
+# Links in e-mails point here (no trailing slash).
+TIQUE_SITE_URL = env_str("TIQUE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The right-hand side of our Message-IDs (<ticket-10001@domain>); the sender's domain.
+TIQUE_MAIL_DOMAIN = env_str(
+    "TIQUE_MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" <>") or "localhost"
+)
+# Tries (backing off 1, 2, 4… minutes, at most an hour apart) before an e-mail is given up.
+TIQUE_MAIL_MAX_ATTEMPTS = env_int("TIQUE_MAIL_MAX_ATTEMPTS", 8, minimum=1)
+# Seconds an SMTP conversation may block; well under the sender's ten-minute lease.
+EMAIL_TIMEOUT = env_int("TIQUE_EMAIL_TIMEOUT", 30, minimum=1)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -30,5 +30,6 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include(auth_patterns)),
     path("tickets/", include("tique.portal.urls")),
+    path("desk/", include("tique.desk.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -62,6 +62,20 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Agents and supervisors of the provider, who work in the desk."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    is_away = models.BooleanField(
+        _("away"),
+        default=False,
+        help_text=_("An agent who is away gets no tickets by round-robin assignment."),
+    )
+    last_round_robin_at = models.DateTimeField(
+        _("last round-robin assignment"), null=True, blank=True, editable=False
+    )
+    muted_notifications = models.JSONField(
+        _("muted notifications"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds of e-mail notification this user does not want."),
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -76,6 +90,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [("configure", _("Can configure Tique in the administration"))]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
@@ -173,6 +188,11 @@ class Team(models.Model):
         User, related_name="teams", blank=True, verbose_name=_("members")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    round_robin = models.BooleanField(
+        _("round-robin assignment"),
+        default=False,
+        help_text=_("Assign each new ticket to the member who has waited longest for one."),
+    )
 
     class Meta:
         verbose_name = _("team")

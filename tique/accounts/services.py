@@ -20,3 +20,10 @@ def membership_add(*, account: Account, user: User, role: Role) -> Membership:
             account=account, user=user, defaults={"role": role}
         )
     return membership
+
+
+def user_set_preferences(*, user: User, is_away: bool, muted: list[str]) -> None:
+    """An agent's availability for round-robin and the notifications they muted."""
+    User.objects.filter(pk=user.pk).update(is_away=is_away, muted_notifications=sorted(muted))
+    user.is_away = is_away
+    user.muted_notifications = sorted(muted)

@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
     if request.user.is_staff:
-        return redirect("admin:index")
+        return redirect("desk:queue")
     return redirect("portal:ticket-list")
 
 

@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tique.accounts.selectors import account_users
+from tique.core.downloads import attachment_response
 from tique.core.htmx import render_page_or_fragment
 from tique.portal.context import SESSION_ACCOUNT_KEY, Customer, customer_view
 from tique.portal.forms import HistoryFilterForm, ReplyForm
 from tique.tickets import pending_uploads, permissions, selectors, services
 from tique.tickets.catalogue import TypedFieldsForm, build_form_class
 from tique.tickets.choices import Status
-from tique.tickets.models import CatalogueEntry
+from tique.tickets.models import CatalogueEntry, Ticket
 
 
 @customer_view
@@ -169,6 +170,16 @@ def _detail_context(customer: Customer, number: int, reply_form: ReplyForm) -> d
 
 @customer_view
 def ticket_detail(request: HttpRequest, customer: Customer, number: int) -> HttpResponse:
+    ticket = selectors.ticket_get_visible(user=customer.user, number=number)
+    if ticket.merged_into_id is not None:
+        survivor = Ticket.objects.visible_to(customer.user).filter(pk=ticket.merged_into_id).first()
+        if survivor is not None:
+            messages.info(
+                request,
+                _("Ticket #%(old)s was merged into #%(new)s: the conversation goes on here.")
+                % {"old": ticket.number, "new": survivor.number},
+            )
+            return redirect("portal:ticket-detail", number=survivor.number)
     context = _detail_context(customer, number, ReplyForm())
     return render(request, "portal/tickets/detail.html", context)
 
@@ -230,17 +241,7 @@ def attachment_download(
     attachment = selectors.attachment_get_visible(
         user=customer.user, number=number, attachment_id=attachment_id
     )
-    inline = attachment.is_raster_image and request.GET.get("inline") == "1"
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    return response
+    return attachment_response(request, attachment)
 
 
 @require_POST

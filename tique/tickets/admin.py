@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tique.tickets.catalogue import parse_specs
 from tique.tickets.models import (
     Attachment,
+    CannedReply,
     CatalogueEntry,
     IncidentKind,
     Message,
@@ -84,3 +85,11 @@ class TicketAdmin(admin.ModelAdmin[Ticket]):
 class AttachmentAdmin(admin.ModelAdmin[Attachment]):
     list_display = ["original_name", "ticket", "size", "content_type", "created_at"]
     raw_id_fields = ["ticket", "message", "uploaded_by"]
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin[CannedReply]):
+    list_display = ["title", "team", "owner", "is_active"]
+    list_filter = ["is_active", "team"]
+    search_fields = ["title", "body"]
+    raw_id_fields = ["owner"]

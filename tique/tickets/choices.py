@@ -51,3 +51,6 @@ class EventKind(models.TextChoices):
     REPLY = "reply", _("Public reply")
     NOTE = "note", _("Internal note")
     ATTACHMENT = "attachment", _("Attachment added")
+    MERGED = "merged", _("Merged")
+    LINKED = "linked", _("Linked")
+    OUTAGE = "outage", _("Known outage")

@@ -130,7 +130,15 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         member_of = Membership.objects.filter(
             user=user, role=Role.MEMBER, account__is_active=True
         ).values("account_id")
-        return self.filter(Q(account__in=admin_of) | Q(account__in=member_of, requester=user))
+        # A member also follows the survivor of a ticket of theirs that was merged.
+        merged_from_mine = Ticket.objects.filter(requester=user, merged_into__isnull=False).values(
+            "merged_into"
+        )
+        return self.filter(
+            Q(account__in=admin_of)
+            | Q(account__in=member_of, requester=user)
+            | Q(account__in=member_of, pk__in=merged_from_mine)
+        )
 
 
 class Ticket(models.Model):
@@ -209,6 +217,27 @@ class Ticket(models.Model):
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_tickets",
+        verbose_name=_("merged into"),
+    )
+    is_outage = models.BooleanField(
+        _("known outage"),
+        default=False,
+        help_text=_("A parent incident that many customers' incidents are linked to."),
+    )
+    outage = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outage_incidents",
+        verbose_name=_("known outage"),
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -260,6 +289,14 @@ class Ticket(models.Model):
                 fields=["account", "status", "-created_at", "-id"], name="tkt_acct_stat_created"
             ),
             models.Index(fields=["requester", "-created_at", "-id"], name="tkt_req_created"),
+            # The desk's queues: by assignee, by team, by status, newest activity first.
+            models.Index(
+                fields=["assignee", "status", "-last_activity_at"], name="tkt_assignee_status"
+            ),
+            models.Index(fields=["team", "status", "-last_activity_at"], name="tkt_team_status"),
+            models.Index(fields=["status", "-last_activity_at"], name="tkt_status_activity"),
+            models.Index(fields=["status", "-solved_at"], name="tkt_status_solved"),
+            models.Index(fields=["outage"], name="tkt_outage", condition=Q(outage__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -397,3 +434,105 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.kind}"
+
+    def _label(self, value: str) -> str:
+        choices = {EventKind.STATUS: Status, EventKind.PRIORITY: Priority}.get(self.kind)  # type: ignore[call-overload]
+        if choices is not None and value in choices.values:
+            return str(choices(value).label)
+        return value
+
+    @property
+    def old_display(self) -> str:
+        return self._label(self.old_value)
+
+    @property
+    def new_display(self) -> str:
+        return self._label(self.new_value)
+
+
+class TicketLink(models.Model):
+    """Two related tickets (the link reads both ways; it is stored once)."""
+
+    from_ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("ticket")
+    )
+    to_ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="links_in", verbose_name=_("linked ticket")
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("who")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket link")
+        verbose_name_plural = _("ticket links")
+        constraints = [
+            models.UniqueConstraint(fields=["from_ticket", "to_ticket"], name="tkt_link_unique"),
+            models.CheckConstraint(
+                condition=~Q(from_ticket=models.F("to_ticket")), name="tkt_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.from_ticket_id} ↔ #{self.to_ticket_id}"
+
+
+class CannedReply(models.Model):
+    """A prepared answer with placeholders: {customer_name}, {ticket_number},
+    {customer_code}. A team's replies are for its members; a personal one for its owner;
+    one with neither is for every agent."""
+
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="canned_replies",
+        verbose_name=_("team"),
+    )
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="canned_replies",
+        verbose_name=_("owner"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team__isnull=True) | Q(owner__isnull=True),
+                name="canned_team_or_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TicketPresence(models.Model):
+    """Which agent has a ticket open in the desk, and whether they are writing a reply;
+    refreshed by the page while it is open, stale after a minute."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    is_replying = models.BooleanField(default=False)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket presence")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="tkt_presence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on #{self.ticket_id}"

@@ -35,7 +35,10 @@ def can_view_ticket(user: User, ticket: Ticket, membership: Membership | None) -
         return False
     if not membership.account.is_active:
         return False
-    return membership.is_admin or ticket.requester_id == user.pk
+    if membership.is_admin or ticket.requester_id == user.pk:
+        return True
+    # A member follows the survivor of a ticket of theirs that was merged into it.
+    return ticket.merged_tickets.filter(requester_id=user.pk).exists()
 
 
 def can_reply(user: User, ticket: Ticket, membership: Membership | None) -> bool:
@@ -64,3 +67,8 @@ def can_set_status(
 def can_see_sensitive_values(user: User, team_slugs: set[str]) -> bool:
     """Bank data is shown whole only to the billing team; everyone else sees it masked."""
     return user.is_staff and BILLING_TEAM in team_slugs
+
+
+def can_work_tickets(user: User) -> bool:
+    """Provider staff work every account's tickets in the desk."""
+    return user.is_active and user.is_staff

@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, TextChoices, Value, When
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tique.accounts.models import Account, User
 from tique.tickets.catalogue import display_value
-from tique.tickets.choices import Category
+from tique.tickets.choices import ACTIVE_STATUSES, Category, Priority, Status
 from tique.tickets.models import (
     Attachment,
+    CannedReply,
     CatalogueEntry,
     IncidentKind,
     Message,
     QueryKind,
     RequestType,
     Ticket,
+    TicketEvent,
+    TicketLink,
+    TicketPresence,
 )
 
 
@@ -146,3 +154,200 @@ def catalogue_entry(category: str, slug: str) -> CatalogueEntry | None:
     if model is None:
         return None
     return model.objects.filter(slug=slug, is_active=True).select_related("team").first()
+
+
+# --- The desk -----------------------------------------------------------------------
+
+RECENTLY_SOLVED_DAYS = 7
+COUNT_CAP = 1000
+
+
+class Queue(TextChoices):
+    UNASSIGNED = "unassigned", _("Unassigned in my teams")
+    MINE = "mine", _("Mine")
+    TEAMS = "teams", _("My teams")
+    OPEN = "open", _("All open")
+    SOLVED = "solved", _("Recently solved")
+
+
+def queue_tickets(*, user: User, queue: Queue, team_ids: list[int]) -> QuerySet[Ticket]:
+    """The tickets of one of the desk's queues (unordered, no joins: callers add them)."""
+    tickets = Ticket.objects.visible_to(user)
+    active = list(ACTIVE_STATUSES)
+    match queue:
+        case Queue.UNASSIGNED:
+            return tickets.filter(team_id__in=team_ids, assignee__isnull=True, status__in=active)
+        case Queue.MINE:
+            return tickets.filter(assignee=user, status__in=active)
+        case Queue.TEAMS:
+            return tickets.filter(team_id__in=team_ids, status__in=active)
+        case Queue.OPEN:
+            return tickets.filter(status__in=active)
+        case Queue.SOLVED:
+            since = timezone.now() - dt.timedelta(days=RECENTLY_SOLVED_DAYS)
+            return tickets.filter(status=Status.SOLVED, solved_at__gte=since)
+    raise ValueError(queue)
+
+
+def capped_count(tickets: QuerySet[Ticket], cap: int | None = None) -> int:
+    """How many, counting no further than cap + 1 (`COUNT_CAP` by default, read at call
+    time like the page's "1000+"): a queue's badge never scans a million rows."""
+    limit = COUNT_CAP if cap is None else cap
+    return tickets.order_by()[: limit + 1].count()
+
+
+def queue_counts(*, user: User, team_ids: list[int]) -> dict[str, int]:
+    return {
+        queue.value: capped_count(queue_tickets(user=user, queue=queue, team_ids=team_ids))
+        for queue in Queue
+    }
+
+
+@dataclass(frozen=True)
+class DeskFilters:
+    number: int | None = None
+    account: str = ""
+    requester_id: int | None = None
+    category: str = ""
+    kind: str = ""
+    status: str = ""
+    priority: str = ""
+    team_id: int | None = None
+    assignee: str = ""
+    created_from: dt.date | None = None
+    created_to: dt.date | None = None
+    updated_from: dt.date | None = None
+    updated_to: dt.date | None = None
+    sort: str = "-last_activity_at"
+
+
+_PRIORITY_RANK = Case(
+    When(priority=Priority.URGENT, then=Value(0)),
+    When(priority=Priority.HIGH, then=Value(1)),
+    When(priority=Priority.NORMAL, then=Value(2)),
+    default=Value(3),
+)
+SORTS: dict[str, tuple[Any, ...]] = {
+    "-last_activity_at": (F("last_activity_at").desc(), F("id").desc()),
+    "last_activity_at": (F("last_activity_at").asc(), F("id").asc()),
+    "-created_at": (F("created_at").desc(), F("id").desc()),
+    "created_at": (F("created_at").asc(), F("id").asc()),
+    "priority": (_PRIORITY_RANK.asc(), F("last_activity_at").asc(), F("id").asc()),
+    "-number": (F("number").desc(),),
+    "number": (F("number").asc(),),
+}
+
+
+def _day_range(
+    tickets: QuerySet[Ticket], field: str, start: dt.date | None, end: dt.date | None
+) -> QuerySet[Ticket]:
+    tz = timezone.get_current_timezone()
+    if start:
+        tickets = tickets.filter(**{f"{field}__gte": _start_of(start, tz)})
+    if end:
+        tickets = tickets.filter(**{f"{field}__lt": _start_of(end + dt.timedelta(days=1), tz)})
+    return tickets
+
+
+def desk_filter(tickets: QuerySet[Ticket], filters: DeskFilters) -> QuerySet[Ticket]:
+    """Apply the desk's filters and sort, and join what a row shows."""
+    if filters.number is not None:
+        tickets = tickets.filter(number=filters.number)
+    if filters.account:
+        accounts = Account.objects.filter(
+            Q(customer_code__iexact=filters.account) | Q(name__istartswith=filters.account)
+        ).values("pk")
+        tickets = tickets.filter(account__in=accounts)
+    if filters.requester_id is not None:
+        tickets = tickets.filter(requester_id=filters.requester_id)
+    if filters.category:
+        tickets = tickets.filter(category=filters.category)
+    if filters.kind:
+        # Slugs are unique within a category only ("other" is a request and an incident).
+        fields = {"query": "query_kind", "request": "request_type", "incident": "incident_kind"}
+        wanted = [fields[filters.category]] if filters.category in fields else fields.values()
+        by_kind = Q()
+        for name in wanted:
+            by_kind |= Q(**{f"{name}__slug": filters.kind})
+        tickets = tickets.filter(by_kind)
+    if filters.status:
+        tickets = tickets.filter(status=filters.status)
+    if filters.priority:
+        tickets = tickets.filter(priority=filters.priority)
+    if filters.team_id is not None:
+        tickets = tickets.filter(team_id=filters.team_id)
+    if filters.assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        tickets = tickets.filter(assignee_id=int(filters.assignee))
+    tickets = _day_range(tickets, "created_at", filters.created_from, filters.created_to)
+    tickets = _day_range(tickets, "last_activity_at", filters.updated_from, filters.updated_to)
+    return tickets.select_related(
+        "account", "requester", "team", "assignee", "query_kind", "request_type", "incident_kind"
+    ).order_by(*SORTS.get(filters.sort, SORTS["-last_activity_at"]))
+
+
+def account_open_tickets(*, ticket: Ticket, limit: int = 10) -> list[Ticket]:
+    """The account's other active tickets, for the agent's context panel."""
+    return list(
+        Ticket.objects.filter(account_id=ticket.account_id, status__in=list(ACTIVE_STATUSES))
+        .exclude(pk=ticket.pk)
+        .order_by("-last_activity_at", "-id")[:limit]
+    )
+
+
+def ticket_events(*, ticket: Ticket) -> list[TicketEvent]:
+    return list(ticket.events.select_related("actor").order_by("created_at", "id"))
+
+
+def ticket_links(*, ticket: Ticket) -> list[Ticket]:
+    linked = TicketLink.objects.filter(Q(from_ticket=ticket) | Q(to_ticket=ticket)).values_list(
+        "from_ticket_id", "to_ticket_id"
+    )
+    ids = {pk for pair in linked for pk in pair} - {ticket.pk}
+    return list(Ticket.objects.filter(pk__in=ids).order_by("number"))
+
+
+def canned_replies_for(user: User) -> QuerySet[CannedReply]:
+    """Replies for every agent, the user's teams' and the user's own."""
+    return CannedReply.objects.filter(
+        Q(team__isnull=True, owner__isnull=True) | Q(team__members=user) | Q(owner=user),
+        is_active=True,
+    ).distinct()
+
+
+_PLACEHOLDER = re.compile(r"\{(customer_name|ticket_number|customer_code|account_name)\}")
+
+
+def render_canned(reply: CannedReply, ticket: Ticket) -> str:
+    """The reply's text with its placeholders filled in for this ticket (anything else
+    in braces is left as written)."""
+    values = {
+        "customer_name": ticket.requester.display_name,
+        "ticket_number": str(ticket.number),
+        "customer_code": ticket.account.customer_code,
+        "account_name": ticket.account.name,
+    }
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], reply.body)
+
+
+PRESENCE_FRESH = dt.timedelta(seconds=60)
+
+
+def presence_others(*, ticket: Ticket, user: User) -> list[TicketPresence]:
+    """Other agents who have had the ticket open in the last minute."""
+    since = timezone.now() - PRESENCE_FRESH
+    return list(
+        TicketPresence.objects.filter(ticket=ticket, seen_at__gte=since)
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def outages_open() -> list[Ticket]:
+    return list(
+        Ticket.objects.filter(is_outage=True, status__in=list(ACTIVE_STATUSES)).order_by(
+            "-created_at"
+        )
+    )

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tique.accounts.models import Membership, User
+from tique.accounts.models import Membership, Team, User
+from tique.mail import notifications
 from tique.tickets import permissions
 from tique.tickets.attachments import checksum, guess_type, sanitize_filename
 from tique.tickets.catalogue import format_list_item
@@ -30,8 +31,11 @@ from tique.tickets.models import (
     RequestType,
     Ticket,
     TicketEvent,
+    TicketLink,
+    TicketPresence,
 )
 from tique.tickets.numbering import next_ticket_number
+from tique.tickets.routing import round_robin_pick
 
 SUBJECT_MAX = 200
 
@@ -113,6 +117,13 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
             data={"channel": draft.channel, "kind": kind.slug},
             created_at=now,
         )
+        agent = round_robin_pick(kind.team) if kind.team_id else None
+        if agent is not None:
+            ticket.assignee = agent
+            ticket.save(update_fields=["assignee"])
+            _record(ticket, None, EventKind.ASSIGNEE, "", agent.display_name, {"to": agent.pk})
+            notifications.ticket_assigned(ticket, agent, draft.created_by)
+        notifications.ticket_created(ticket)
     return ticket
 
 
@@ -145,8 +156,22 @@ def _locked(ticket: Ticket) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
-def _record(ticket: Ticket, actor: User, kind: EventKind, old: str = "", new: str = "") -> None:
-    TicketEvent.objects.create(ticket=ticket, actor=actor, kind=kind, old_value=old, new_value=new)
+def _record(
+    ticket: Ticket,
+    actor: User | None,
+    kind: EventKind,
+    old: str = "",
+    new: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
+    TicketEvent.objects.create(
+        ticket=ticket,
+        actor=actor,
+        kind=kind,
+        old_value=old[:200],
+        new_value=new[:200],
+        data=data or {},
+    )
 
 
 def _move(ticket: Ticket, actor: User, status: Status) -> None:
@@ -198,11 +223,15 @@ def message_add(
         )
         _store_uploads(locked, message, author, [("", upload) for upload in uploads])
         _record(locked, author, EventKind.NOTE if internal else EventKind.REPLY)
-        is_customer = not author.is_staff
-        if is_customer and locked.status in {Status.SOLVED, Status.PENDING}:
+        if author.is_staff:
+            if not internal and locked.status == Status.NEW:
+                _move(locked, author, Status.OPEN)
+        elif locked.status in {Status.SOLVED, Status.PENDING}:
             _move(locked, author, Status.OPEN)
         locked.last_activity_at = now
         locked.save()
+        if not internal:
+            notifications.reply_added(message)
     ticket.refresh_from_db()
     return message
 
@@ -217,5 +246,223 @@ def ticket_set_status(
         _move(locked, actor, status)
         locked.last_activity_at = timezone.now()
         locked.save()
+        if status == Status.SOLVED:
+            notifications.ticket_solved(locked, actor)
     ticket.refresh_from_db()
     return ticket
+
+
+# --- The desk's work on a ticket (staff only) -------------------------------------------
+
+
+def _require_staff(actor: User) -> None:
+    if not permissions.can_work_tickets(actor):
+        raise PermissionDenied("only active provider staff work tickets in the desk")
+
+
+def _refuse_closed(ticket: Ticket) -> None:
+    """A closed ticket is final: its record is not rewritten."""
+    if ticket.status == Status.CLOSED:
+        raise ValidationError(_("This ticket is closed."))
+
+
+def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> Ticket:
+    """Give the ticket to an agent (or to nobody)."""
+    _require_staff(actor)
+    if assignee is not None and not permissions.can_work_tickets(assignee):
+        raise ValidationError({"assignee": _("Tickets are assigned to active agents only.")})
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.assignee_id == (assignee.pk if assignee else None):
+            return ticket
+        _refuse_closed(locked)
+        old = locked.assignee
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee", "updated_at"])
+        _record(
+            locked,
+            actor,
+            EventKind.ASSIGNEE,
+            old.display_name if old else "",
+            assignee.display_name if assignee else "",
+            {"from": old.pk if old else None, "to": assignee.pk if assignee else None},
+        )
+        if assignee is not None:
+            notifications.ticket_assigned(locked, assignee, actor)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def ticket_set_priority(*, ticket: Ticket, actor: User, priority: Priority) -> Ticket:
+    _require_staff(actor)
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.priority != priority:
+            _refuse_closed(locked)
+            _record(locked, actor, EventKind.PRIORITY, locked.priority, priority)
+            locked.priority = priority
+            locked.save(update_fields=["priority", "updated_at"])
+    ticket.refresh_from_db()
+    return ticket
+
+
+def ticket_set_team(*, ticket: Ticket, actor: User, team: Team | None) -> Ticket:
+    _require_staff(actor)
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.team_id != (team.pk if team else None):
+            _refuse_closed(locked)
+            old = locked.team
+            _record(
+                locked,
+                actor,
+                EventKind.TEAM,
+                old.name if old else "",
+                team.name if team else "",
+                {"from": old.pk if old else None, "to": team.pk if team else None},
+            )
+            locked.team = team
+            locked.save(update_fields=["team", "updated_at"])
+    ticket.refresh_from_db()
+    return ticket
+
+
+def ticket_merge(*, source: Ticket, target: Ticket, actor: User) -> Ticket:
+    """Merge a duplicate into another ticket of the same account: its thread and files
+    move, it is closed and points at the survivor (its number keeps resolving there), and
+    its requester is told where the conversation goes on."""
+    _require_staff(actor)
+    if source.pk == target.pk:
+        raise ValidationError({"target": _("A ticket cannot be merged into itself.")})
+    if source.account_id != target.account_id:
+        raise ValidationError({"target": _("Only tickets of the same account can be merged.")})
+    with transaction.atomic():
+        first, second = sorted([source.pk, target.pk])
+        locked = {
+            t.pk: t for t in Ticket.objects.select_for_update().filter(pk__in=[first, second])
+        }
+        src, dst = locked[source.pk], locked[target.pk]
+        if src.merged_into_id or dst.merged_into_id:
+            raise ValidationError({"target": _("A merged ticket cannot be merged again.")})
+        if dst.status == Status.CLOSED:
+            raise ValidationError({"target": _("Tickets cannot be merged into a closed ticket.")})
+        src.messages.update(ticket=dst)
+        src.attachments.update(ticket=dst)
+        note = _("Ticket #%(source)s (%(subject)s) was merged into this ticket.") % {
+            "source": src.number,
+            "subject": src.subject,
+        }
+        Message.objects.create(ticket=dst, author=actor, body=note)
+        _record(dst, actor, EventKind.MERGED, f"#{src.number}", f"#{dst.number}")
+        _record(src, actor, EventKind.MERGED, f"#{src.number}", f"#{dst.number}")
+        if src.status != Status.CLOSED:
+            _move(src, actor, Status.CLOSED)
+        src.merged_into = dst
+        src.save()
+        dst.last_activity_at = timezone.now()
+        dst.save(update_fields=["last_activity_at", "updated_at"])
+        notifications.ticket_merged(src, dst, actor)
+    target.refresh_from_db()
+    source.refresh_from_db()
+    return target
+
+
+def ticket_link(*, ticket: Ticket, other: Ticket, actor: User) -> None:
+    """Record that two tickets are related (either direction, once)."""
+    _require_staff(actor)
+    if ticket.pk == other.pk:
+        raise ValidationError({"other": _("A ticket cannot be linked to itself.")})
+    first, second = sorted([ticket, other], key=lambda t: t.pk)
+    with transaction.atomic():
+        _link, created = TicketLink.objects.get_or_create(
+            from_ticket=first, to_ticket=second, defaults={"created_by": actor}
+        )
+        if created:
+            _record(first, actor, EventKind.LINKED, "", f"#{second.number}")
+            _record(second, actor, EventKind.LINKED, "", f"#{first.number}")
+
+
+def ticket_unlink(*, ticket: Ticket, other: Ticket, actor: User) -> None:
+    _require_staff(actor)
+    first, second = sorted([ticket, other], key=lambda t: t.pk)
+    with transaction.atomic():
+        deleted, _rows = TicketLink.objects.filter(from_ticket=first, to_ticket=second).delete()
+        if deleted:
+            _record(first, actor, EventKind.LINKED, f"#{second.number}", "")
+            _record(second, actor, EventKind.LINKED, f"#{first.number}", "")
+
+
+def ticket_set_outage(*, ticket: Ticket, actor: User, is_outage: bool) -> Ticket:
+    """Declare an incident a known outage (a parent many incidents can be linked to)."""
+    _require_staff(actor)
+    if is_outage and ticket.category != "incident":
+        raise ValidationError({"is_outage": _("Only an incident can be a known outage.")})
+    with transaction.atomic():
+        locked = _locked(ticket)
+        if locked.is_outage != is_outage:
+            if not is_outage and locked.outage_incidents.exists():
+                raise ValidationError(
+                    {"is_outage": _("Detach the linked incidents before ending the outage.")}
+                )
+            locked.is_outage = is_outage
+            locked.outage = None
+            locked.save(update_fields=["is_outage", "outage", "updated_at"])
+            _record(locked, actor, EventKind.OUTAGE, str(not is_outage), str(is_outage))
+    ticket.refresh_from_db()
+    return ticket
+
+
+def ticket_attach_to_outage(*, ticket: Ticket, actor: User, outage: Ticket | None) -> Ticket:
+    """Link an incident to a known outage (or detach it, with None)."""
+    _require_staff(actor)
+    if outage is not None and (not outage.is_outage or outage.pk == ticket.pk):
+        raise ValidationError({"outage": _("Choose a ticket marked as a known outage.")})
+    if ticket.is_outage:
+        raise ValidationError({"outage": _("A known outage cannot be linked to another.")})
+    with transaction.atomic():
+        locked = _locked(ticket)
+        old = locked.outage
+        if (old.pk if old else None) == (outage.pk if outage else None):
+            return ticket
+        locked.outage = outage
+        locked.save(update_fields=["outage", "updated_at"])
+        _record(
+            locked,
+            actor,
+            EventKind.OUTAGE,
+            f"#{old.number}" if old else "",
+            f"#{outage.number}" if outage else "",
+        )
+    ticket.refresh_from_db()
+    return ticket
+
+
+def outage_broadcast(*, outage: Ticket, actor: User, body: str, solve: bool = False) -> int:
+    """Post one public update to the outage and every active incident linked to it, and
+    optionally solve them all together. Returns how many customer tickets were updated."""
+    _require_staff(actor)
+    if not outage.is_outage:
+        raise ValidationError({"body": _("This ticket is not a known outage.")})
+    if not body.strip():
+        raise ValidationError({"body": _("Write the update to post.")})
+    updated = 0
+    with transaction.atomic():
+        linked = list(
+            outage.outage_incidents.exclude(status__in=[Status.SOLVED, Status.CLOSED])
+            .select_related("account", "requester")
+            .order_by("pk")
+        )
+        for ticket in [outage, *linked]:
+            message_add(ticket=ticket, author=actor, membership=None, body=body)
+            if solve and ticket.status != Status.SOLVED:  # the outage may be solved already
+                ticket_set_status(ticket=ticket, actor=actor, membership=None, status=Status.SOLVED)
+            updated += ticket.pk != outage.pk
+    return updated
+
+
+def presence_touch(*, ticket: Ticket, user: User, replying: bool) -> None:
+    """Note that an agent has the ticket open (and whether they are writing)."""
+    _require_staff(user)
+    TicketPresence.objects.update_or_create(
+        ticket=ticket, user=user, defaults={"is_replying": replying, "seen_at": timezone.now()}
+    )

@@ -72,3 +72,9 @@ def field_attrs(field: BoundField) -> SafeString:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    """`counts|get_item:queue`: a dictionary's value by a key held in a variable."""
+    return mapping.get(key)

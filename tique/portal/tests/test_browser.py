@@ -12,13 +12,11 @@ import re
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 
 from conftest import PASSWORD, open_ticket
 from tique.accounts.models import User
+from tique.core.testing.browser import assert_no_violations, sign_in_with_a_session
 from tique.tickets.models import Message, RequestType, Ticket
 
 pytestmark = [
@@ -41,14 +39,6 @@ def sign_in_through_the_form(page: Page, url: str, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1, name="Ticket history")).to_be_visible()
-
-
-def sign_in_with_a_session(context: BrowserContext, url: str, user: User) -> None:
-    """A faster sign-in for tests about something else: a session cookie for `user`."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])
 
 
 def open_through_the_panel(page: Page, kind_name: str, fields: dict[str, str]) -> int:
@@ -101,11 +91,6 @@ def assert_visible_focus(page: Page, what: str) -> None:
     assert style != "none", f"{what} shows no focus outline"
     ratio = 1.05 / (_luminance(colour) + 0.05)
     assert ratio >= 3, f"{what}'s focus outline {colour} has contrast {ratio:.2f}:1 on white"
-
-
-def assert_no_violations(page: Page, what: str) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, f"axe on {what}:\n{results.generate_report()}"
 
 
 # --- The scenario of the issue -------------------------------------------------------

@@ -1,8 +1,9 @@
 """`python manage.py demo`: demo accounts, staff and a few months of tickets.
 
-Idempotent: users and accounts are created or brought back to the documented state;
-tickets are made only when the demo accounts have none. Every ticket goes through the
-same forms and services as the panel, so the demo data is valid data.
+Idempotent: users, accounts and canned replies are created or brought back to the
+documented state; tickets are made only when the demo accounts have none, and the known
+outage only when it is not there yet. Every ticket goes through the same forms and
+services as the panel and the desk, so the demo data is valid data.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -18,12 +20,15 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from tique.accounts.choices import Role
+from tique.accounts.groups import SUPERVISORS, ensure_supervisors_group
 from tique.accounts.models import Account, Membership, Team, User
 from tique.accounts.services import membership_add
+from tique.mail import notifications
 from tique.tickets import permissions, services
 from tique.tickets.catalogue import build_form_class
-from tique.tickets.choices import Status
+from tique.tickets.choices import Priority, Status
 from tique.tickets.models import (
+    CannedReply,
     CatalogueEntry,
     IncidentKind,
     Message,
@@ -58,10 +63,54 @@ CUSTOMERS = [
     ("luis@acme.example", "Luis Gómez", "C-10001", Role.MEMBER),
     ("admin@beta.example", "Jorge Beltrán", "C-10002", Role.ADMIN),
 ]
+# (e-mail, name, teams, supervisor): a supervisor is in the Supervisors group (the
+# administration's configuration), never a superuser. The supervisor comes last.
 STAFF = [
     ("agent@tique.example", "Pablo Técnico", ["technical"], False),
     ("sales@tique.example", "Sara Comercial", ["commercial"], False),
     ("super@tique.example", "Elena Supervisora", ["technical", "commercial", "billing"], True),
+]
+# (title, text, team slug or None, owner's e-mail or None): neither is for every agent.
+CANNED_REPLIES: list[tuple[str, str, str | None, str | None]] = [
+    (
+        "Acuse de recibo",
+        "Hola {customer_name}:\n\nHemos recibido el ticket {ticket_number} y ya lo estamos "
+        "revisando. Te escribiremos aquí en cuanto tengamos novedades.\n\nUn saludo.",
+        None,
+        None,
+    ),
+    (
+        "Resuelto: avísanos si vuelve a pasar",
+        "Hola {customer_name}:\n\nDamos por resuelto el ticket {ticket_number}. Si el "
+        "problema vuelve a aparecer, responde a este mensaje y lo reabriremos.\n\n"
+        "Gracias por tu paciencia.",
+        None,
+        None,
+    ),
+    (
+        "Técnico: pedir una traza SIP",
+        "Hola {customer_name}, hemos revisado el ticket {ticket_number}. Para seguir "
+        "necesitamos una traza SIP (o un pcap) de una llamada fallida, con la hora exacta y "
+        "los números implicados. Puedes adjuntarla respondiendo a este mensaje.",
+        "technical",
+        None,
+    ),
+    (
+        "Comercial: propuesta en dos días",
+        "Hola {customer_name}, gracias por tu consulta (ticket {ticket_number}). Preparamos "
+        "una propuesta para la cuenta {customer_code} y te la enviamos en un máximo de dos "
+        "días laborables.",
+        "commercial",
+        None,
+    ),
+    (
+        "Pablo: revisar el SIP ALG del router",
+        "Hola {customer_name}, soy Pablo, de soporte técnico. Sobre el ticket "
+        "{ticket_number}: ¿puedes confirmar el modelo del router y si tiene activado el SIP "
+        "ALG? Suele ser la causa del audio en un solo sentido.",
+        None,
+        "agent@tique.example",
+    ),
 ]
 
 
@@ -71,6 +120,11 @@ def _pdf(name: str) -> SimpleUploadedFile:
 
 def _in_days(days: int) -> str:
     return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+def _hours_ago(hours: int) -> str:
+    """A datetime field's input, as the browser's datetime-local control sends it."""
+    return (timezone.localtime() - dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
 
 
 def _samples() -> dict[tuple[str, str], dict[str, Any]]:
@@ -207,6 +261,29 @@ CUSTOMER_REPLIES = [
     "Gracias, quedo a la espera.",
     "Adjunto lo que nos pedís. Avisad si necesitáis algo más.",
 ]
+# The agent's last word before solving a ticket.
+CLOSING_REPLIES = [
+    "Queda resuelto por nuestra parte. Si vuelve a pasar, responde aquí y lo retomamos.",
+    "Hecho: el cambio ya está aplicado. Cerramos el ticket; gracias por tu paciencia.",
+]
+# Internal notes: what agents tell each other and the customer never sees.
+INTERNAL_NOTES = [
+    "Revisado el registro SIP: el troncal responde 503 desde las 9:10. Si se repite, "
+    "escalar a red.",
+    "Cliente con contrato de mantenimiento: prioridad en la próxima ventana.",
+    "Pendiente de confirmar con facturación antes de contestar.",
+    "Llamé al cliente: no contesta. Reintento por la tarde.",
+]
+OUTAGE_SUBJECT = "Llamadas entrantes fallan en el troncal SIP de Madrid"
+OUTAGE_NOTE = (
+    "El proveedor de tránsito confirma una avería en el nodo de Madrid-2. Vinculad aquí "
+    "cada incidencia de llamadas entrantes de clientes de ese troncal."
+)
+OUTAGE_UPDATE = (
+    "Hemos identificado una avería en el troncal SIP de Madrid que impide recibir "
+    "llamadas. El operador de tránsito está trabajando en ella; os avisaremos aquí en "
+    "cuanto quede restablecida."
+)
 # The life each demo ticket has lived, cycled through: its final status and who spoke.
 STORIES: list[tuple[Status, int]] = [
     (Status.NEW, 0),
@@ -221,18 +298,33 @@ STORIES: list[tuple[Status, int]] = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo accounts, users and tickets (idempotent)."
+    help = "Load the demo accounts, users, canned replies and tickets (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Demo people are told of nothing: no notification is written for demo data.
+        with notifications.suppressed():
+            self._load()
+
+    def _load(self) -> None:
         with transaction.atomic():
             accounts = self._accounts()
             customers = self._customers(accounts)
             staff = self._staff()
-        if Ticket.objects.filter(account__in=accounts.values()).exists():
-            self.stdout.write("Demo data is already there; users and accounts were refreshed.")
-            return
-        created = self._tickets(customers, staff)
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {created} tickets."))
+            self._canned_replies()
+        demo_tickets = Ticket.objects.filter(account__in=accounts.values())
+        created = 0
+        if not demo_tickets.exists():
+            with transaction.atomic():
+                created += self._tickets(customers, staff)
+        if not demo_tickets.filter(subject=OUTAGE_SUBJECT).exists():
+            with transaction.atomic():
+                created += self._outage(customers, staff)
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {created} tickets."))
+        else:
+            self.stdout.write(
+                "Demo data is already there; users, accounts and canned replies were refreshed."
+            )
         self.stdout.write(f"Sign in with any demo user and the password {PASSWORD!r}.")
 
     def _accounts(self) -> dict[str, Account]:
@@ -245,11 +337,11 @@ class Command(BaseCommand):
             accounts[account.customer_code] = account
         return accounts
 
-    def _user(self, email: str, name: str, *, staff: bool = False, superuser: bool = False) -> User:
+    def _user(self, email: str, name: str, *, staff: bool = False) -> User:
         user = User.objects.filter(email=email).first() or User(email=email)
         user.full_name = name
         user.is_staff = staff
-        user.is_superuser = superuser
+        user.is_superuser = False
         user.is_active = True
         user.set_password(PASSWORD)
         user.save()
@@ -263,13 +355,29 @@ class Command(BaseCommand):
         return memberships
 
     def _staff(self) -> list[User]:
+        ensure_supervisors_group()  # idempotent; post_migrate has normally made it already
+        supervisors = Group.objects.get(name=SUPERVISORS)
         staff = []
-        for email, name, team_slugs, superuser in STAFF:
-            user = self._user(email, name, staff=True, superuser=superuser)
+        for email, name, team_slugs, supervisor in STAFF:
+            user = self._user(email, name, staff=True)
             for team in Team.objects.filter(slug__in=team_slugs):
                 team.members.add(user)
+            if supervisor:
+                user.groups.add(supervisors)
+            else:
+                user.groups.remove(supervisors)
             staff.append(user)
         return staff
+
+    def _canned_replies(self) -> None:
+        """Keyed by title and scope: a second run updates the text, adds nothing."""
+        for title, body, team_slug, owner_email in CANNED_REPLIES:
+            CannedReply.objects.update_or_create(
+                title=title,
+                team=Team.objects.get(slug=team_slug) if team_slug else None,
+                owner=User.objects.get(email=owner_email) if owner_email else None,
+                defaults={"body": body, "is_active": True},
+            )
 
     def _tickets(self, customers: list[Membership], staff: list[User]) -> int:
         rng = random.Random(20261125)
@@ -286,11 +394,95 @@ class Command(BaseCommand):
             membership = eligible[index % len(eligible)]
             ticket = self._ticket(membership, kind, samples[(kind.category, kind.slug)])
             age = dt.timedelta(days=rng.randint(0, 170), hours=rng.randint(0, 10))
-            self._live(ticket, membership, staff[index % len(staff)], index, now - age)
+            if index >= len(kinds) and STORIES[index % len(STORIES)][0] == Status.SOLVED:
+                age = dt.timedelta(days=age.days % 5 + 1)  # for the "recently solved" queue
+            agent = self._agent_for(ticket, staff, index)
+            self._live(ticket, membership, agent, index, now - age)
             created += 1
         return created
 
-    def _ticket(self, membership: Membership, kind: CatalogueEntry, raw: dict[str, Any]) -> Ticket:
+    def _agent_for(self, ticket: Ticket, staff: list[User], index: int) -> User:
+        """The team's own agents take turns on its tickets; the supervisor works the
+        tickets of a team that has none."""
+        supervisor = staff[-1]
+        members = set(ticket.team.members.values_list("pk", flat=True)) if ticket.team else set()
+        agents = [user for user in staff[:-1] if user.pk in members]
+        return agents[index % len(agents)] if agents else supervisor
+
+    def _outage(self, customers: list[Membership], staff: list[User]) -> int:
+        """A known outage opened by a customer, declared by the technical agent, with
+        incidents of both demo accounts linked to it and one update posted to them all."""
+        acme_admin, ana, luis, beta_admin = customers
+        agent = staff[0]
+        cannot_receive = IncidentKind.objects.get(slug="cannot-receive-calls")
+        pbx = IncidentKind.objects.get(slug="pbx")
+        samples = _samples()
+
+        def incident(numbers: str, description: str) -> dict[str, Any]:
+            return {
+                **samples[("incident", "cannot-receive-calls")],
+                "description": description,
+                "tests_done": "Reiniciamos la centralita; las llamadas salientes funcionan.",
+                "started_at": _hours_ago(3),
+                "affected": numbers,
+                "called_number": numbers.split(",")[0],
+                "failed_at": _hours_ago(2),
+            }
+
+        outage = self._ticket(
+            ana,
+            cannot_receive,
+            incident(
+                "912345678, 912345679",
+                "Desde hace unas tres horas no entra ninguna llamada: quien llama oye ocupado.",
+            ),
+            subject=OUTAGE_SUBJECT,
+        )
+        services.ticket_assign(ticket=outage, actor=agent, assignee=agent)
+        services.ticket_set_priority(ticket=outage, actor=agent, priority=Priority.URGENT)
+        services.ticket_set_outage(ticket=outage, actor=agent, is_outage=True)
+        services.message_add(
+            ticket=outage, author=agent, membership=None, body=OUTAGE_NOTE, internal=True
+        )
+        linked = [
+            self._ticket(
+                luis,
+                cannot_receive,
+                incident("912345601", "Las llamadas a la línea de ventas no entran."),
+            ),
+            self._ticket(
+                acme_admin,
+                pbx,
+                {
+                    **samples[("incident", "pbx")],
+                    "description": "La centralita de la clínica no recibe llamadas externas.",
+                    "started_at": _hours_ago(2),
+                },
+            ),
+            self._ticket(
+                beta_admin,
+                cannot_receive,
+                incident("934567890", "No recibimos llamadas en la oficina desde esta mañana."),
+            ),
+            self._ticket(
+                beta_admin,
+                cannot_receive,
+                incident("934567891, 934567892", "El número de atención al cliente no suena."),
+            ),
+        ]
+        for ticket in linked:
+            services.ticket_attach_to_outage(ticket=ticket, actor=agent, outage=outage)
+        services.outage_broadcast(outage=outage, actor=agent, body=OUTAGE_UPDATE)
+        return 1 + len(linked)
+
+    def _ticket(
+        self,
+        membership: Membership,
+        kind: CatalogueEntry,
+        raw: dict[str, Any],
+        *,
+        subject: str = "",
+    ) -> Ticket:
         data = {k: v for k, v in raw.items() if k != "_files"}
         files = MultiValueDict(
             {name: [_pdf(filename)] for name, filename in raw.get("_files", {}).items()}
@@ -304,7 +496,7 @@ class Command(BaseCommand):
                 created_by=membership.user,
                 kind=kind,
                 values=form.typed_values(),
-                subject=form.role_value("subject"),
+                subject=subject or form.role_value("subject"),
                 body=form.role_value("body"),
                 uploads=form.uploads(),
             )
@@ -313,8 +505,12 @@ class Command(BaseCommand):
     def _live(
         self, ticket: Ticket, membership: Membership, agent: User, index: int, born: dt.datetime
     ) -> None:
-        """Play the ticket's story through the services, then date it back to `born`."""
+        """Play the ticket's story through the services, then date it back to `born`: the
+        agent takes the ticket, replies (with the customer answering in between), leaves
+        an internal note on some, and has the last word before solving."""
         status, exchanges = STORIES[index % len(STORIES)]
+        if status != Status.NEW:
+            services.ticket_assign(ticket=ticket, actor=agent, assignee=agent)
         for turn in range(exchanges):
             services.message_add(
                 ticket=ticket,
@@ -322,6 +518,14 @@ class Command(BaseCommand):
                 membership=None,
                 body=STAFF_REPLIES[(index + turn) % len(STAFF_REPLIES)],
             )
+            if turn == 0 and index % 3 == 1:
+                services.message_add(
+                    ticket=ticket,
+                    author=agent,
+                    membership=None,
+                    body=INTERNAL_NOTES[index % len(INTERNAL_NOTES)],
+                    internal=True,
+                )
             if turn < exchanges - 1:
                 services.message_add(
                     ticket=ticket,
@@ -329,6 +533,13 @@ class Command(BaseCommand):
                     membership=membership,
                     body=CUSTOMER_REPLIES[(index + turn) % len(CUSTOMER_REPLIES)],
                 )
+        if status in {Status.SOLVED, Status.CLOSED}:
+            services.message_add(
+                ticket=ticket,
+                author=agent,
+                membership=None,
+                body=CLOSING_REPLIES[index % len(CLOSING_REPLIES)],
+            )
         if status == Status.CLOSED:
             services.ticket_set_status(
                 ticket=ticket, actor=agent, membership=None, status=Status.SOLVED
@@ -338,18 +549,25 @@ class Command(BaseCommand):
         self._backdate(ticket, born)
 
     def _backdate(self, ticket: Ticket, born: dt.datetime) -> None:
-        """Spread the story over the days after `born` (demo data only: real timestamps are
-        never rewritten)."""
-        shift = timezone.now() - born
-        step = dt.timedelta(hours=5)
-        for position, message in enumerate(Message.objects.filter(ticket=ticket)):
-            Message.objects.filter(pk=message.pk).update(created_at=born + step * position)
-        for position, event in enumerate(TicketEvent.objects.filter(ticket=ticket)):
-            TicketEvent.objects.filter(pk=event.pk).update(created_at=born + step * position)
-        last = born + step * max(0, ticket.messages.count() - 1)
+        """Spread the story over the hours after `born`, in the order it happened: each
+        event gets its own step, a message the step of the event recorded with it (demo
+        data only: real timestamps are never rewritten)."""
+        events = list(TicketEvent.objects.filter(ticket=ticket).order_by("created_at", "id"))
+        step = min(dt.timedelta(hours=5), (timezone.now() - born) / (len(events) + 1))
+        slots = [
+            (event.created_at, born + step * position) for position, event in enumerate(events)
+        ]
+
+        def moved(when: dt.datetime) -> dt.datetime:
+            return next((new for old, new in slots if old >= when), slots[-1][1])
+
+        for event, (_old, new) in zip(events, slots, strict=True):
+            TicketEvent.objects.filter(pk=event.pk).update(created_at=new)
+        for message in Message.objects.filter(ticket=ticket):
+            Message.objects.filter(pk=message.pk).update(created_at=moved(message.created_at))
         Ticket.objects.filter(pk=ticket.pk).update(
             created_at=born,
-            last_activity_at=last,
-            solved_at=(ticket.solved_at - shift) if ticket.solved_at else None,
-            closed_at=(ticket.closed_at - shift) if ticket.closed_at else None,
+            last_activity_at=moved(ticket.last_activity_at),
+            solved_at=moved(ticket.solved_at) if ticket.solved_at else None,
+            closed_at=moved(ticket.closed_at) if ticket.closed_at else None,
         )

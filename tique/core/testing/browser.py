@@ -1,5 +1,6 @@
-"""Fixtures for the real-browser tests: Debian's Chromium driven by pytest-playwright
-against pytest-django's live server.
+"""The real-browser tests' plumbing: Debian's Chromium driven by pytest-playwright against
+pytest-django's live server. The root conftest registers this module as a plugin, so the
+fixtures and the skip rule serve every app's tests marked `browser`.
 
 Playwright's sync API runs an event loop in the test's thread, so Django's guard against
 ORM calls from async code must be lifted for the test code that prepares data.
@@ -13,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response
+
+from tique.accounts.models import User
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -109,3 +115,21 @@ def page(context: BrowserContext, browser_errors: list[str]) -> Page:
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     return context.new_page()
+
+
+# --- Helpers -------------------------------------------------------------------------
+
+
+def sign_in_with_a_session(context: BrowserContext, url: str, user: User) -> None:
+    """A faster sign-in for tests about something else: a session cookie for `user`."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": url}])
+
+
+def assert_no_violations(page: Page, what: str) -> None:
+    """axe finds nothing to report on the page as it is now."""
+    results = Axe().run(page)
+    if results.violations_count:
+        pytest.fail(f"axe on {what}:\n{results.generate_report()}", pytrace=False)

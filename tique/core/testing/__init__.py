@@ -1,0 +1,1 @@
+"""Test support shared by several apps' tests (imported by tests only)."""

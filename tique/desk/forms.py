@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from tique.accounts.models import Team, User
+from tique.mail.choices import NotificationKind
+from tique.tickets.attachments import MultipleFileField, validate_upload
+from tique.tickets.choices import Category, Priority, Status
+from tique.tickets.models import Ticket
+from tique.tickets.selectors import SORTS, DeskFilters, Queue
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+STATUS_AFTER_REPLY = [
+    ("", _("Keep the status")),
+    (Status.PENDING, _("Wait for the customer")),
+    (Status.ON_HOLD, _("Put on hold")),
+    (Status.SOLVED, _("Solve")),
+]
+SORT_LABELS = {
+    "-last_activity_at": _("Latest activity first"),
+    "last_activity_at": _("Longest waiting first"),
+    "-created_at": _("Newest first"),
+    "created_at": _("Oldest first"),
+    "priority": _("Most urgent first"),
+    "-number": _("Highest number first"),
+    "number": _("Lowest number first"),
+}
+
+
+def agents() -> QuerySet[User]:
+    return User.objects.filter(is_staff=True, is_active=True).order_by("full_name", "email")
+
+
+def _any(context: str) -> str:
+    return str(pgettext_lazy(context, "All"))
+
+
+class QueueFilterForm(forms.Form):
+    """The desk's queue, filters and sort, read from the query string."""
+
+    queue = forms.ChoiceField(
+        label=_("Queue"), choices=Queue.choices, required=False, widget=forms.HiddenInput
+    )
+    number = forms.IntegerField(
+        label=_("Ticket ID"),
+        required=False,
+        min_value=1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    account = forms.CharField(label=_("Account or customer code"), required=False, max_length=100)
+    requester = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    kind = forms.CharField(label=_("Type or kind (code)"), required=False, max_length=60)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    created_from = forms.DateField(label=_("Created from"), required=False, widget=_DATE)
+    created_to = forms.DateField(label=_("Created to"), required=False, widget=_DATE)
+    updated_from = forms.DateField(label=_("Updated from"), required=False, widget=_DATE)
+    updated_to = forms.DateField(label=_("Updated to"), required=False, widget=_DATE)
+    sort = forms.ChoiceField(label=_("Sort"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice = self.fields
+        choice["category"].choices = [("", _any("any category")), *Category.choices]  # type: ignore[attr-defined]
+        choice["status"].choices = [("", _any("any status")), *Status.choices]  # type: ignore[attr-defined]
+        choice["priority"].choices = [("", _any("any priority")), *Priority.choices]  # type: ignore[attr-defined]
+        choice["assignee"].choices = [  # type: ignore[attr-defined]
+            ("", _("Anyone")),
+            ("none", _("Nobody")),
+            *((str(user.pk), user.display_name) for user in agents()),
+        ]
+        choice["sort"].choices = [(key, SORT_LABELS[key]) for key in SORTS]  # type: ignore[attr-defined]
+        team = cast(forms.ModelChoiceField[Team], choice["team"])
+        team.queryset = Team.objects.filter(is_active=True)
+        team.empty_label = _any("any team")
+
+    @property
+    def chosen_queue(self) -> Queue:
+        value = self.cleaned_data.get("queue") if hasattr(self, "cleaned_data") else ""
+        return Queue(value) if value in Queue.values else Queue.UNASSIGNED
+
+    def filters(self) -> DeskFilters:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        team = data.get("team")
+        return DeskFilters(
+            number=data.get("number"),
+            account=(data.get("account") or "").strip(),
+            requester_id=data.get("requester"),
+            category=data.get("category") or "",
+            kind=(data.get("kind") or "").strip(),
+            status=data.get("status") or "",
+            priority=data.get("priority") or "",
+            team_id=team.pk if team else None,
+            assignee=data.get("assignee") or "",
+            created_from=data.get("created_from"),
+            created_to=data.get("created_to"),
+            updated_from=data.get("updated_from"),
+            updated_to=data.get("updated_to"),
+            sort=data.get("sort") or "-last_activity_at",
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(self.data.get(name) for name in self.fields if name not in {"queue", "sort"})
+
+
+class BulkForm(forms.Form):
+    """An action on the rows an agent ticked."""
+
+    tickets = forms.ModelMultipleChoiceField(
+        queryset=Ticket.objects.none(), widget=forms.MultipleHiddenInput
+    )
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
+
+    def __init__(self, *args: Any, tickets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tickets"].queryset = tickets  # type: ignore[attr-defined]
+        unchanged = ("", _("(unchanged)"))
+        self.fields["assignee"].choices = [  # type: ignore[attr-defined]
+            unchanged,
+            ("none", _("Nobody")),
+            *((str(user.pk), user.display_name) for user in agents()),
+        ]
+        self.fields["status"].choices = [unchanged, *Status.choices]  # type: ignore[attr-defined]
+        self.fields["priority"].choices = [unchanged, *Priority.choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not any(cleaned.get(name) for name in ("assignee", "status", "priority")):
+            raise forms.ValidationError(_("Choose what to change."), code="nothing")
+        return cleaned
+
+
+class DeskReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    internal = forms.BooleanField(
+        label=_("Internal note (never shown to the customer)"), required=False
+    )
+    status_after = forms.ChoiceField(label=_("Then"), choices=STATUS_AFTER_REPLY, required=False)
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        empty = not (cleaned.get("body") or "").strip() and not cleaned.get("attachments")
+        if empty and "body" not in self.errors:
+            self.add_error("body", _("Write a message or attach a file."))
+        for upload in cleaned.get("attachments") or []:
+            try:
+                validate_upload(upload)
+            except forms.ValidationError as error:
+                self.add_error("attachments", error)
+        return cleaned
+
+
+class TicketUpdateForm(forms.Form):
+    """Status, priority, team and assignee of one ticket, changed together."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        team = cast(forms.ModelChoiceField[Team], self.fields["team"])
+        assignee = cast(forms.ModelChoiceField[User], self.fields["assignee"])
+        team.queryset = Team.objects.filter(is_active=True)
+        team.empty_label = _("No team")
+        assignee.queryset = agents()
+        assignee.empty_label = _("Nobody")
+
+
+class TicketNumberForm(forms.Form):
+    """Another ticket, named by its number (merge into, link to, attach to an outage)."""
+
+    number = forms.IntegerField(
+        label=_("Ticket ID"),
+        min_value=1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class BroadcastForm(forms.Form):
+    body = forms.CharField(
+        label=_("Update for every linked customer"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    solve = forms.BooleanField(label=_("Solve the outage and every linked ticket"), required=False)
+
+
+class PreferencesForm(forms.Form):
+    is_away = forms.BooleanField(
+        label=_("I am away (no tickets by round-robin assignment)"), required=False
+    )
+    muted = forms.MultipleChoiceField(
+        label=_("Do not e-mail me about"),
+        choices=NotificationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -1,0 +1,162 @@
+"""Writing a notification to the outbox: in the recipient's language, rendered from its
+templates, threaded after the previous e-mail that recipient got about the ticket, and
+queued for sending once the transaction that caused it commits."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from tique.accounts.models import User
+from tique.mail.choices import NotificationKind, OutboundState
+from tique.mail.models import OutboundEmail
+from tique.mail.tasks import send_outbound_email
+from tique.tickets.models import Ticket
+
+FALLBACK_LANGUAGE = "es"
+SUBJECT_MAX = 255
+
+_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("suppressed", default=False)
+
+
+@contextlib.contextmanager
+def suppressed() -> Iterator[None]:
+    """Write no notifications inside this block: for loading demo or imported data,
+    where nobody is to be told of anything."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def thread_root(ticket: Ticket) -> str:
+    """The ticket's stable Message-ID: every e-mail about it refers to it."""
+    return f"<ticket-{ticket.number}@{settings.TIQUE_MAIL_DOMAIN}>"
+
+
+def subject_tag(ticket: Ticket) -> str:
+    """What the mail channel reads to find the ticket a reply is about."""
+    return f"[#{ticket.number}]"
+
+
+def new_message_id(ticket: Ticket) -> str:
+    return f"<ticket-{ticket.number}.{uuid.uuid4().hex}@{settings.TIQUE_MAIL_DOMAIN}>"
+
+
+def language_for(user: User, ticket: Ticket) -> str:
+    """The user's own language, else the customer account's, else Spanish."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    for language in (user.language, ticket.account.language):
+        if language in supported:
+            return language
+    return FALLBACK_LANGUAGE
+
+
+def ticket_url(ticket: Ticket, user: User) -> str:
+    """Agents open the ticket in the desk, customers in their panel."""
+    path = f"/desk/tickets/{ticket.number}/" if user.is_staff else f"/tickets/{ticket.number}/"
+    return f"{settings.TIQUE_SITE_URL}{path}"
+
+
+def wants(user: User, kind: NotificationKind) -> bool:
+    muted = user.muted_notifications if isinstance(user.muted_notifications, list) else []
+    return user.is_active and bool(user.email) and kind.value not in muted
+
+
+def render(kind: NotificationKind, context: dict[str, Any], language: str) -> Rendered:
+    with translation.override(language):
+        subject = render_to_string(f"mail/{kind.value}.subject.txt", context)
+        text = render_to_string(f"mail/{kind.value}.txt", context)
+        html = render_to_string(f"mail/{kind.value}.html", context)
+    # A header is one line: whatever the ticket's subject holds, never a line break.
+    return Rendered(subject=" ".join(subject.split())[:SUBJECT_MAX], text=text, html=html)
+
+
+def thread_headers(ticket: Ticket, address: str) -> tuple[str, str]:
+    """In-Reply-To and References for the next e-mail to `address` about `ticket`: after
+    the last one they were sent (or are about to be), else after the ticket's root."""
+    root = thread_root(ticket)
+    previous = (
+        OutboundEmail.objects.filter(ticket=ticket, to_address=address)
+        .exclude(state=OutboundState.FAILED)
+        .order_by("-id")
+        .values_list("message_id", flat=True)
+        .first()
+    )
+    if previous is None:
+        return root, root
+    return previous, f"{root} {previous}"
+
+
+def queue(
+    *,
+    kind: NotificationKind,
+    ticket: Ticket,
+    recipient: User,
+    context: dict[str, Any] | None = None,
+) -> OutboundEmail | None:
+    """Write one notification to the outbox (unless the recipient does not want it) and
+    send it after the commit. Call it inside the transaction that made the change."""
+    if _suppressed.get() or not wants(recipient, kind):
+        return None
+    address = recipient.email.lower()
+    language = language_for(recipient, ticket)
+    rendered = render(
+        kind,
+        {
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.TIQUE_SITE_URL,
+            "ticket": ticket,
+            "tag": subject_tag(ticket),
+            "account": ticket.account,
+            "recipient": recipient,
+            "ticket_url": ticket_url(ticket, recipient),
+            **(context or {}),
+        },
+        language,
+    )
+    in_reply_to, references = thread_headers(ticket, address)
+    email = OutboundEmail.objects.create(
+        ticket=ticket,
+        recipient=recipient,
+        to_address=address,
+        kind=kind,
+        language=language,
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        message_id=new_message_id(ticket),
+        in_reply_to=in_reply_to,
+        references=references,
+    )
+    email_id = email.pk
+
+    def send_after_commit() -> None:
+        enqueue(email_id)
+
+    # robust: a failed enqueue must not fail the request whose change already committed;
+    # the e-mail is in the outbox and the scheduler's sweep sends it. (A named function,
+    # not a partial: Django logs a robust callback's failure by its __qualname__.)
+    transaction.on_commit(send_after_commit, robust=True)
+    return email
+
+
+def enqueue(email_id: int) -> None:
+    send_outbound_email.enqueue(email_id)

@@ -1,0 +1,108 @@
+"""E-mail notifications about tickets: who hears of what. The ticket services call these
+inside their transaction; each writes what must be sent to the outbox (`compose.queue`)
+and leaves the sending to a background task that runs after the commit.
+
+Rules that hold for every kind: nobody hears of what they did themselves; inactive
+users and users who muted the kind get nothing; a customer never hears of an internal
+note; no e-mail carries a ticket's typed field values (bank data and the like).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tique.mail.choices import NotificationKind
+from tique.mail.compose import queue, suppressed, ticket_url
+
+if TYPE_CHECKING:
+    from tique.accounts.models import User
+    from tique.tickets.models import Message, Ticket
+
+__all__ = [
+    "reply_added",
+    "suppressed",
+    "ticket_assigned",
+    "ticket_created",
+    "ticket_merged",
+    "ticket_solved",
+]
+
+
+def ticket_created(ticket: Ticket) -> None:
+    """Agents of the ticket's team hear of a new ticket: every active member who is not
+    away, except whoever opened it and whoever it was given to on arrival (they hear of
+    the assignment instead)."""
+    if ticket.team is None:
+        return
+    agents = (
+        ticket.team.members.filter(is_active=True, is_staff=True, is_away=False)
+        .exclude(pk=ticket.created_by_id)
+        .exclude(pk=ticket.assignee_id or 0)
+        .order_by("pk")
+    )
+    opening = ticket.messages.filter(is_internal=False).order_by("created_at", "id").first()
+    for agent in agents:
+        queue(
+            kind=NotificationKind.TICKET_CREATED,
+            ticket=ticket,
+            recipient=agent,
+            context={"message": opening},
+        )
+
+
+def reply_added(message: Message) -> None:
+    """A public reply: by staff, the requester hears of it; by the customer, the
+    assignee does. Internal notes never reach the customer (nor anyone else by mail)."""
+    if message.is_internal:
+        return
+    ticket, author = message.ticket, message.author
+    if author is not None and author.is_staff:
+        recipient, kind = ticket.requester, NotificationKind.AGENT_REPLY
+    elif ticket.assignee is not None:
+        recipient, kind = ticket.assignee, NotificationKind.CUSTOMER_REPLY
+    else:
+        return
+    if author is not None and recipient.pk == author.pk:
+        return
+    queue(kind=kind, ticket=ticket, recipient=recipient, context={"message": message})
+
+
+def ticket_solved(ticket: Ticket, actor: User) -> None:
+    """The requester hears their ticket was solved (unless they solved it themselves)."""
+    if ticket.requester_id == actor.pk:
+        return
+    queue(
+        kind=NotificationKind.TICKET_SOLVED,
+        ticket=ticket,
+        recipient=ticket.requester,
+        context={"actor": actor},
+    )
+
+
+def ticket_merged(source: Ticket, target: Ticket, actor: User) -> None:
+    """The requester of the merged ticket hears where the conversation goes on. The
+    e-mail belongs to the merged ticket's thread; its link leads to the survivor."""
+    if source.requester_id == actor.pk:
+        return
+    queue(
+        kind=NotificationKind.TICKET_MERGED,
+        ticket=source,
+        recipient=source.requester,
+        context={
+            "target": target,
+            "target_url": ticket_url(target, source.requester),
+            "actor": actor,
+        },
+    )
+
+
+def ticket_assigned(ticket: Ticket, assignee: User, actor: User) -> None:
+    """An agent hears a ticket was assigned to them (unless they took it themselves)."""
+    if assignee.pk == actor.pk:
+        return
+    queue(
+        kind=NotificationKind.TICKET_ASSIGNED,
+        ticket=ticket,
+        recipient=assignee,
+        context={"actor": actor},
+    )
