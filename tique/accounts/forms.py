@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tique.core import ratelimit
+from tique.mail.choices import CUSTOMER_KINDS, NotificationKind
 
 
 def _too_many() -> forms.ValidationError:
@@ -59,3 +61,27 @@ class RateLimitedPasswordResetForm(PasswordResetForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+def muted_field(kinds: Iterable[NotificationKind]) -> forms.MultipleChoiceField:
+    """Tick the notifications not wanted; only the kinds that can reach this person."""
+    wanted = set(kinds)
+    return forms.MultipleChoiceField(
+        label=_("Do not e-mail me about"),
+        choices=[(k.value, k.label) for k in NotificationKind if k in wanted],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ProfileForm(forms.Form):
+    """A customer's own details, language and notifications."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Follow the browser")), *settings.LANGUAGES],
+        required=False,
+    )
+    muted = muted_field(CUSTOMER_KINDS)

@@ -22,6 +22,15 @@ def membership_add(*, account: Account, user: User, role: Role) -> Membership:
     return membership
 
 
+def user_update_profile(
+    *, user: User, full_name: str, phone: str, language: str, muted: list[str]
+) -> None:
+    """A customer's own details, interface language and muted notifications."""
+    user.full_name, user.phone, user.language = full_name.strip(), phone.strip(), language
+    user.muted_notifications = sorted(muted)
+    user.save(update_fields=["full_name", "phone", "language", "muted_notifications"])
+
+
 def user_set_preferences(*, user: User, is_away: bool, muted: list[str]) -> None:
     """An agent's availability for round-robin and the notifications they muted."""
     User.objects.filter(pk=user.pk).update(is_away=is_away, muted_notifications=sorted(muted))

@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tique.accounts.forms import muted_field
 from tique.accounts.models import Team, User
-from tique.mail.choices import NotificationKind
+from tique.mail.choices import STAFF_KINDS
 from tique.tickets.attachments import MultipleFileField, validate_upload
 from tique.tickets.choices import Category, Priority, Status
 from tique.tickets.models import Ticket
@@ -210,9 +211,18 @@ class PreferencesForm(forms.Form):
     is_away = forms.BooleanField(
         label=_("I am away (no tickets by round-robin assignment)"), required=False
     )
-    muted = forms.MultipleChoiceField(
-        label=_("Do not e-mail me about"),
-        choices=NotificationKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    muted = muted_field(STAFF_KINDS)
+
+
+class CannedReplyForm(forms.Form):
+    """A personal canned reply."""
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Placeholders: {customer_name}, {ticket_number}, {customer_code}, {account_name}."
+        ),
     )

@@ -29,6 +29,7 @@ from tique.desk.context import desk_view
 from tique.desk.forms import (
     BroadcastForm,
     BulkForm,
+    CannedReplyForm,
     DeskReplyForm,
     PreferencesForm,
     QueueFilterForm,
@@ -37,7 +38,7 @@ from tique.desk.forms import (
 )
 from tique.tickets import permissions, selectors, services
 from tique.tickets.choices import Priority, Status
-from tique.tickets.models import Ticket
+from tique.tickets.models import CannedReply, Ticket
 
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
@@ -402,7 +403,45 @@ def preferences(request: HttpRequest, agent: User) -> HttpResponse:
         form = PreferencesForm(
             initial={"is_away": agent.is_away, "muted": agent.muted_notifications}
         )
-    return render(request, "desk/preferences.html", {"form": form})
+    return _preferences_page(request, agent, form, CannedReplyForm())
+
+
+def _preferences_page(
+    request: HttpRequest,
+    agent: User,
+    form: PreferencesForm,
+    canned_form: CannedReplyForm,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "canned_form": canned_form,
+        "own_replies": CannedReply.objects.filter(owner=agent).order_by("title", "id"),
+    }
+    return render(request, "desk/preferences.html", context, status=status)
+
+
+@desk_view
+@require_POST
+def canned_create(request: HttpRequest, agent: User) -> HttpResponse:
+    form = CannedReplyForm(request.POST)
+    if form.is_valid():
+        services.canned_reply_create(
+            owner=agent, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+        )
+        messages.success(request, _("Canned reply saved."))
+        return redirect("desk:preferences")
+    prefs = PreferencesForm(initial={"is_away": agent.is_away, "muted": agent.muted_notifications})
+    return _preferences_page(request, agent, prefs, form, status=400)
+
+
+@desk_view
+@require_POST
+def canned_delete(request: HttpRequest, agent: User, reply_id: int) -> HttpResponse:
+    reply = get_object_or_404(CannedReply, pk=reply_id, owner=agent)
+    services.canned_reply_delete(reply=reply, actor=agent)
+    messages.success(request, _("Canned reply deleted."))
+    return redirect("desk:preferences")
 
 
 @desk_view

@@ -13,6 +13,7 @@ urlpatterns = [
         name="ticket-create",
     ),
     path("account/", views.switch_account, name="switch-account"),
+    path("profile/", views.profile, name="profile"),
     path("<int:number>/", views.ticket_detail, name="ticket-detail"),
     path("<int:number>/reply/", views.ticket_reply, name="ticket-reply"),
     path("<int:number>/status/", views.ticket_status, name="ticket-status"),

@@ -19,7 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tique.accounts.forms import ProfileForm
 from tique.accounts.selectors import account_users
+from tique.accounts.services import user_update_profile
 from tique.core.downloads import attachment_response
 from tique.core.htmx import render_page_or_fragment
 from tique.portal.context import SESSION_ACCOUNT_KEY, Customer, customer_view
@@ -254,3 +256,26 @@ def switch_account(request: HttpRequest, customer: Customer) -> HttpResponse:
     if customer.membership_in(account_id) is not None:
         request.session[SESSION_ACCOUNT_KEY] = account_id
     return redirect("portal:ticket-list")
+
+
+@customer_view
+def profile(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """The customer's own name, phone, language and notifications."""
+    user = customer.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            user_update_profile(user=user, **form.cleaned_data)
+            messages.success(request, _("Your profile was saved."))
+            return redirect("portal:profile")
+    else:
+        form = ProfileForm(
+            initial={
+                "full_name": user.full_name,
+                "phone": user.phone,
+                "language": user.language,
+                "muted": user.muted_notifications,
+            }
+        )
+    status = 400 if form.is_bound else 200
+    return render(request, "portal/profile.html", {"form": form}, status=status)

@@ -24,6 +24,7 @@ from tique.tickets.catalogue import format_list_item
 from tique.tickets.choices import Channel, EventKind, Priority, ServiceAffecting, Status
 from tique.tickets.models import (
     Attachment,
+    CannedReply,
     CatalogueEntry,
     IncidentKind,
     Message,
@@ -466,3 +467,17 @@ def presence_touch(*, ticket: Ticket, user: User, replying: bool) -> None:
     TicketPresence.objects.update_or_create(
         ticket=ticket, user=user, defaults={"is_replying": replying, "seen_at": timezone.now()}
     )
+
+
+def canned_reply_create(*, owner: User, title: str, body: str) -> CannedReply:
+    """A personal canned reply of an agent's own."""
+    _require_staff(owner)
+    return CannedReply.objects.create(owner=owner, title=title.strip(), body=body.strip())
+
+
+def canned_reply_delete(*, reply: CannedReply, actor: User) -> None:
+    """Agents delete their own personal replies; team and shared ones are configured by
+    supervisors."""
+    if reply.owner_id != actor.pk:
+        raise PermissionDenied("only the owner deletes a personal canned reply")
+    reply.delete()

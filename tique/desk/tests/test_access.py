@@ -10,6 +10,7 @@ from django.urls import reverse
 from conftest import PASSWORD, english_client, pdf, signed_in
 from tique.accounts.groups import SUPERVISORS
 from tique.accounts.models import User
+from tique.tickets.models import CannedReply
 from tique.tickets.services import message_add
 from tique.tickets.tests.desk_helpers import make_agent, query
 
@@ -39,7 +40,12 @@ def desk_urls(acme_admin, agent):
         uploads=[pdf()],
     )
     attachment = message.attachments.get()
+    reply = CannedReply.objects.create(owner=agent, title="Mía", body="Hola")
     urls = [reverse("desk:queue"), reverse("desk:bulk"), reverse("desk:preferences")]
+    urls += [
+        reverse("desk:canned-create"),
+        reverse("desk:canned-delete", kwargs={"reply_id": reply.pk}),
+    ]
     urls += [reverse(name, kwargs={"number": ticket.number}) for name in TICKET_URLS]
     urls.append(
         reverse(
@@ -53,7 +59,7 @@ def desk_urls(acme_admin, agent):
 def test_the_list_of_desk_urls_is_complete():
     from tique.desk import urls
 
-    assert len(urls.urlpatterns) == 3 + len(TICKET_URLS) + 1
+    assert len(urls.urlpatterns) == 3 + 2 + len(TICKET_URLS) + 1
 
 
 @pytest.mark.parametrize("persona", ["acme_admin", "ana"])
