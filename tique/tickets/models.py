@@ -436,7 +436,8 @@ class TicketEvent(models.Model):
         return f"#{self.ticket_id} {self.kind}"
 
     def _label(self, value: str) -> str:
-        choices = {EventKind.STATUS: Status, EventKind.PRIORITY: Priority}.get(self.kind)  # type: ignore[call-overload]
+        labels = {EventKind.CREATED: Status, EventKind.STATUS: Status, EventKind.PRIORITY: Priority}
+        choices = labels.get(self.kind)  # type: ignore[call-overload]
         if choices is not None and value in choices.values:
             return str(choices(value).label)
         return value
