@@ -7,12 +7,15 @@ an outsider from another account (`beta_admin`), and provider staff (`agent`).
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -33,22 +36,35 @@ pytest_plugins = ["tique.core.testing.browser"]
 PASSWORD = "correct horse battery staple"
 
 
+# Tests run on a clock that starts on a Tuesday at 10:00 in Madrid, inside business
+# hours, so what the after-hours rule and the SLA clock do never depends on when the
+# suite runs. A test about another moment travels there itself.
+BUSINESS_HOURS = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()
-    yield
+    with time_machine.travel(BUSINESS_HOURS, tick=True):
+        yield
     cache.clear()
 
 
 @pytest.fixture
 def catalogue(transactional_db: None) -> None:
-    """The teams and catalogue the data migration seeds. A transactional test's flush
-    empties every table, so such a test re-runs the migration's (idempotent) seed."""
-    migration = importlib.import_module("tique.tickets.migrations.0002_seed_catalogue")
-    migration.seed_catalogue(django_apps, None)
+    """What the data migrations seed: teams, the catalogue, the default business
+    calendar and the SLA policies. A transactional test's flush empties every table, so
+    such a test re-runs the migrations' (idempotent) seeds."""
+    seeds = [
+        ("tique.tickets.migrations.0002_seed_catalogue", "seed_catalogue"),
+        ("tique.sla.migrations.0002_default_calendar", "seed_default_calendar"),
+        ("tique.sla.migrations.0003_default_policies", "seed"),
+    ]
+    for module, function in seeds:
+        getattr(importlib.import_module(module), function)(django_apps, None)
     assert RequestType.objects.count() == 12
 
 

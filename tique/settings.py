@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tique.accounts",
     "tique.tickets",
     "tique.mail",
+    "tique.sla",
     "tique.portal",
     "tique.desk",
 ]
@@ -142,6 +143,8 @@ TIQUE_ATTACHMENT_MAX_BYTES = env_int("TIQUE_ATTACHMENT_MAX_MB", 10, minimum=1) *
 TIQUE_ATTACHMENT_MAX_FILES = env_int("TIQUE_ATTACHMENT_MAX_FILES", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TIQUE_TICKETS_PER_PAGE = env_int("TIQUE_TICKETS_PER_PAGE", 25, minimum=5)
+# Minutes before an SLA target's due time at which the assignee is warned.
+TIQUE_SLA_WARN_MINUTES = env_int("TIQUE_SLA_WARN_MINUTES", 30, minimum=1)
 
 EMAIL_BACKEND = env_str(
     "TIQUE_EMAIL_BACKEND",

@@ -7,6 +7,14 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
+class Plan(models.TextChoices):
+    """The service plan an account has: it chooses the SLA policy."""
+
+    BASIC = "basic", _("Basic")
+    BUSINESS = "business", _("Business")
+    PREMIUM = "premium", _("Premium")
+
+
 class Language(models.TextChoices):
     ES = "es", _("Spanish")
     EN = "en", _("English")

@@ -1,6 +1,6 @@
 """The Supervisors group: provider staff who configure Tique in the administration
-(teams, agents, accounts, the catalogue, routing and canned replies). Kept in step with
-this list after every `migrate`."""
+(teams, agents, accounts, the catalogue, routing, canned replies, business calendars and
+SLA policies). Kept in step with this list after every `migrate`."""
 
 from typing import Any
 
@@ -18,6 +18,10 @@ CONFIGURED_MODELS = [
     ("tickets", "incidentkind"),
     ("tickets", "cannedreply"),
     ("mail", "outboundemail"),
+    ("sla", "businesscalendar"),
+    ("sla", "openinghours"),
+    ("sla", "closingday"),
+    ("sla", "slapolicy"),
 ]
 
 

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tique.accounts.choices import Language, Role
+from tique.accounts.choices import Language, Plan, Role
 from tique.accounts.validators import validate_spanish_tax_id
 from tique.core.i18n import pick
 
@@ -66,6 +66,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("away"),
         default=False,
         help_text=_("An agent who is away gets no tickets by round-robin assignment."),
+    )
+    is_on_call = models.BooleanField(
+        _("on call"),
+        default=False,
+        help_text=_("Told at once of a service-affecting incident outside business hours."),
     )
     last_round_robin_at = models.DateTimeField(
         _("last round-robin assignment"), null=True, blank=True, editable=False
@@ -136,6 +141,7 @@ class Account(models.Model):
         default=False,
         help_text=_("Off: only the account administrators open tickets."),
     )
+    plan = models.CharField(_("plan"), max_length=16, choices=Plan.choices, default=Plan.BASIC)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -188,6 +194,15 @@ class Team(models.Model):
         User, related_name="teams", blank=True, verbose_name=_("members")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    supervisor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_teams",
+        verbose_name=_("supervisor"),
+        help_text=_("Told when one of the team's tickets breaches its SLA."),
+    )
     round_robin = models.BooleanField(
         _("round-robin assignment"),
         default=False,

@@ -23,6 +23,7 @@ STATUS_AFTER_REPLY = [
     (Status.SOLVED, _("Solve")),
 ]
 SORT_LABELS = {
+    "sla": _("SLA due soonest first"),
     "-last_activity_at": _("Latest activity first"),
     "last_activity_at": _("Longest waiting first"),
     "-created_at": _("Newest first"),

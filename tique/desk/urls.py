@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from tique.desk import views
+from tique.desk import reports, views
 
 app_name = "desk"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("bulk/", views.bulk, name="bulk"),
     path("preferences/", views.preferences, name="preferences"),
+    path("reports/", include(reports.urlpatterns)),
     path("canned/", views.canned_create, name="canned-create"),
     path("canned/<int:reply_id>/delete/", views.canned_delete, name="canned-delete"),
     path("tickets/<int:number>/", views.ticket_detail, name="ticket-detail"),

@@ -13,6 +13,10 @@ class NotificationKind(models.TextChoices):
     TICKET_SOLVED = "ticket_solved", _("Ticket solved")
     TICKET_MERGED = "ticket_merged", _("Ticket merged into another")
     TICKET_ASSIGNED = "ticket_assigned", _("Ticket assigned to me")
+    TICKET_RECEIVED = "ticket_received", _("Acknowledgement of a ticket I opened")
+    URGENT_AFTER_HOURS = "urgent_after_hours", _("Service-affecting incident out of hours")
+    SLA_WARNING = "sla_warning", _("SLA target about to be missed")
+    SLA_BREACHED = "sla_breached", _("SLA target missed")
 
 
 # The kinds meant for the provider's staff and for customers: a preferences form shows
@@ -22,6 +26,9 @@ STAFF_KINDS = frozenset(
         NotificationKind.TICKET_CREATED,
         NotificationKind.CUSTOMER_REPLY,
         NotificationKind.TICKET_ASSIGNED,
+        NotificationKind.URGENT_AFTER_HOURS,
+        NotificationKind.SLA_WARNING,
+        NotificationKind.SLA_BREACHED,
     }
 )
 CUSTOMER_KINDS = frozenset(
@@ -29,6 +36,7 @@ CUSTOMER_KINDS = frozenset(
         NotificationKind.AGENT_REPLY,
         NotificationKind.TICKET_SOLVED,
         NotificationKind.TICKET_MERGED,
+        NotificationKind.TICKET_RECEIVED,
     }
 )
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tique.accounts.models import User
 from tique.mail.choices import NotificationKind
-from tique.mail.compose import queue, suppressed, ticket_url
+from tique.mail.compose import language_for, queue, suppressed, ticket_url
+from tique.sla.messages import arrival_message
 
 if TYPE_CHECKING:
-    from tique.accounts.models import User
     from tique.tickets.models import Message, Ticket
 
 __all__ = [
@@ -105,4 +106,35 @@ def ticket_assigned(ticket: Ticket, assignee: User, actor: User) -> None:
         ticket=ticket,
         recipient=assignee,
         context={"actor": actor},
+    )
+
+
+def ticket_received(ticket: Ticket) -> None:
+    """The requester is told their ticket arrived, and when it will be attended (the
+    after-hours rule's wording, or when the first answer is due)."""
+    requester = ticket.requester
+    language = language_for(requester, ticket)
+    queue(
+        kind=NotificationKind.TICKET_RECEIVED,
+        ticket=ticket,
+        recipient=requester,
+        context={"arrival": arrival_message(ticket, language)},
+    )
+
+
+def urgent_after_hours(ticket: Ticket) -> None:
+    """The on-call agents hear at once of an incident that stops the telephone service
+    while the provider is closed."""
+    on_call = User.objects.filter(is_on_call=True, is_staff=True, is_active=True).order_by("pk")
+    for agent in on_call:
+        queue(kind=NotificationKind.URGENT_AFTER_HOURS, ticket=ticket, recipient=agent)
+
+
+def sla_alert(ticket: Ticket, recipient: User, *, target: str, breached: bool) -> None:
+    """A target of the ticket's SLA is about to be missed, or was missed."""
+    queue(
+        kind=NotificationKind.SLA_BREACHED if breached else NotificationKind.SLA_WARNING,
+        ticket=ticket,
+        recipient=recipient,
+        context={"target": target},
     )

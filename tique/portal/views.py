@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from tique.core.downloads import attachment_response
 from tique.core.htmx import render_page_or_fragment
 from tique.portal.context import SESSION_ACCOUNT_KEY, Customer, customer_view
 from tique.portal.forms import HistoryFilterForm, ReplyForm
+from tique.sla.messages import arrival_message
 from tique.tickets import pending_uploads, permissions, selectors, services
 from tique.tickets.catalogue import TypedFieldsForm, build_form_class
 from tique.tickets.choices import Status
@@ -97,10 +99,10 @@ def ticket_create(
                 )
             )
             pending_uploads.discard(submission.kept)
+            arrival = arrival_message(ticket, get_language() or "es")
             messages.success(
                 request,
-                _("Ticket #%(number)s created. We will answer it as soon as possible.")
-                % {"number": ticket.number},
+                _("Ticket #%(number)s created.") % {"number": ticket.number} + " " + arrival,
             )
             return redirect("portal:ticket-detail", number=ticket.number)
         kept = _keep_valid_files(customer, submission)
@@ -164,6 +166,9 @@ def _detail_context(customer: Customer, number: int, reply_form: ReplyForm) -> d
         "thread": selectors.ticket_thread(ticket=ticket, include_internal=False),
         "field_rows": selectors.ticket_field_rows(ticket=ticket, reveal_sensitive=False),
         "reply_form": reply_form,
+        "arrival": arrival_message(ticket, get_language() or "es")
+        if ticket.first_responded_at is None and ticket.is_open
+        else "",
         "can_reply": permissions.can_reply(customer.user, ticket, membership),
         "can_solve": permissions.can_set_status(customer.user, ticket, membership, Status.SOLVED),
         "can_reopen": permissions.can_set_status(customer.user, ticket, membership, Status.OPEN),

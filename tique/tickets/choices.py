@@ -54,3 +54,13 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Merged")
     LINKED = "linked", _("Linked")
     OUTAGE = "outage", _("Known outage")
+    AFTER_HOURS = "after_hours", _("Received outside business hours")
+    SLA = "sla", _("SLA")
+
+
+class AfterHours(models.TextChoices):
+    """How a ticket received while the provider was closed was classified."""
+
+    NO = "", _("Received in business hours")
+    URGENT = "urgent", _("Attended at once: the telephone service is affected")
+    DEFERRED = "deferred", _("Attended at the next opening")

@@ -12,6 +12,7 @@ from tique.accounts.choices import Role
 from tique.accounts.models import Account, Membership, Team, User
 from tique.core.i18n import pick
 from tique.tickets.choices import (
+    AfterHours,
     Category,
     Channel,
     EventKind,
@@ -238,6 +239,36 @@ class Ticket(models.Model):
         related_name="outage_incidents",
         verbose_name=_("known outage"),
     )
+    # The SLA clock: computed and stored when things happen (tique.sla.clock), never by
+    # a periodic recomputation; the breach sweep only flags what is already past due.
+    after_hours = models.CharField(
+        _("outside business hours"),
+        max_length=16,
+        choices=AfterHours.choices,
+        default=AfterHours.NO,
+        blank=True,
+    )
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("SLA policy"),
+    )
+    sla_24x7 = models.BooleanField(_("SLA counted 24×7"), default=False)
+    attend_from = models.DateTimeField(_("attended from"), null=True, blank=True)
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
+    first_response_breached = models.BooleanField(_("first response breached"), default=False)
+    next_response_breached = models.BooleanField(_("next response breached"), default=False)
+    resolution_breached = models.BooleanField(_("resolution breached"), default=False)
+    first_response_warned = models.BooleanField(default=False, editable=False)
+    next_response_warned = models.BooleanField(default=False, editable=False)
+    resolution_warned = models.BooleanField(default=False, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -297,6 +328,22 @@ class Ticket(models.Model):
             models.Index(fields=["status", "-last_activity_at"], name="tkt_status_activity"),
             models.Index(fields=["status", "-solved_at"], name="tkt_status_solved"),
             models.Index(fields=["outage"], name="tkt_outage", condition=Q(outage__isnull=False)),
+            # The breach sweep looks only at targets still running.
+            models.Index(
+                fields=["first_response_due_at"],
+                name="tkt_sla_first_running",
+                condition=Q(first_responded_at__isnull=True, first_response_breached=False),
+            ),
+            models.Index(
+                fields=["next_response_due_at"],
+                name="tkt_sla_next_running",
+                condition=Q(next_response_breached=False),
+            ),
+            models.Index(
+                fields=["resolution_due_at"],
+                name="tkt_sla_resolution_running",
+                condition=Q(resolution_breached=False, sla_paused_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -436,7 +483,12 @@ class TicketEvent(models.Model):
         return f"#{self.ticket_id} {self.kind}"
 
     def _label(self, value: str) -> str:
-        labels = {EventKind.CREATED: Status, EventKind.STATUS: Status, EventKind.PRIORITY: Priority}
+        labels = {
+            EventKind.CREATED: Status,
+            EventKind.STATUS: Status,
+            EventKind.PRIORITY: Priority,
+            EventKind.AFTER_HOURS: AfterHours,
+        }
         choices = labels.get(self.kind)  # type: ignore[call-overload]
         if choices is not None and value in choices.values:
             return str(choices(value).label)

@@ -10,7 +10,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, F, Prefetch, Q, QuerySet, TextChoices, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextChoices,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -227,7 +238,26 @@ _PRIORITY_RANK = Case(
     When(priority=Priority.NORMAL, then=Value(2)),
     default=Value(3),
 )
+_FAR_FUTURE = Value(dt.datetime(9999, 1, 1, tzinfo=dt.UTC))
+# The soonest SLA target still running; tickets with none (paused, solved, no policy)
+# sort last. Each term is coalesced because SQLite's MIN() is NULL if any argument is.
+SLA_DUE = Case(
+    When(
+        Q(sla_paused_at__isnull=False) | Q(status__in=[Status.SOLVED, Status.CLOSED]),
+        then=_FAR_FUTURE,
+    ),
+    default=Least(
+        Coalesce(
+            Case(When(first_responded_at__isnull=True, then=F("first_response_due_at"))),
+            _FAR_FUTURE,
+        ),
+        Coalesce(F("next_response_due_at"), _FAR_FUTURE),
+        Coalesce(F("resolution_due_at"), _FAR_FUTURE),
+    ),
+    output_field=DateTimeField(),
+)
 SORTS: dict[str, tuple[Any, ...]] = {
+    "sla": (SLA_DUE.asc(), F("id").asc()),
     "-last_activity_at": (F("last_activity_at").desc(), F("id").desc()),
     "last_activity_at": (F("last_activity_at").asc(), F("id").asc()),
     "-created_at": (F("created_at").desc(), F("id").desc()),

@@ -6,6 +6,7 @@ transaction and records what it changed in the ticket's events.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,10 +19,18 @@ from django.utils.translation import gettext as _
 
 from tique.accounts.models import Membership, Team, User
 from tique.mail import notifications
+from tique.sla import clock as sla_clock
 from tique.tickets import permissions
 from tique.tickets.attachments import checksum, guess_type, sanitize_filename
 from tique.tickets.catalogue import format_list_item
-from tique.tickets.choices import Channel, EventKind, Priority, ServiceAffecting, Status
+from tique.tickets.choices import (
+    AfterHours,
+    Channel,
+    EventKind,
+    Priority,
+    ServiceAffecting,
+    Status,
+)
 from tique.tickets.models import (
     Attachment,
     CannedReply,
@@ -53,6 +62,9 @@ class TicketDraft:
     body: str = ""
     uploads: Sequence[tuple[str, UploadedFile]] = field(default_factory=tuple)
     channel: Channel = Channel.WEB
+    # When the customer sent it, if not now (an e-mail read later, an import): the
+    # after-hours rule and the SLA clock count from then.
+    received_at: dt.datetime | None = None
 
 
 def is_service_affecting(kind: CatalogueEntry, values: dict[str, Any]) -> bool:
@@ -79,7 +91,7 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
         raise PermissionDenied("this user may not open this kind of ticket for this account")
     account = membership.account
     service_affecting = is_service_affecting(kind, draft.values)
-    now = timezone.now()
+    now = draft.received_at or timezone.now()
     with transaction.atomic():
         ticket = Ticket.objects.create(
             number=next_ticket_number(),
@@ -118,6 +130,17 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
             data={"channel": draft.channel, "kind": kind.slug},
             created_at=now,
         )
+        arrival = sla_clock.start(ticket, now)
+        ticket.save()
+        if arrival.after_hours:
+            _record(
+                ticket,
+                None,
+                EventKind.AFTER_HOURS,
+                "",
+                arrival.after_hours,
+                {"attend_from": arrival.attend_from.isoformat()},
+            )
         agent = round_robin_pick(kind.team) if kind.team_id else None
         if agent is not None:
             ticket.assignee = agent
@@ -125,6 +148,9 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
             _record(ticket, None, EventKind.ASSIGNEE, "", agent.display_name, {"to": agent.pk})
             notifications.ticket_assigned(ticket, agent, draft.created_by)
         notifications.ticket_created(ticket)
+        notifications.ticket_received(ticket)
+        if arrival.after_hours == AfterHours.URGENT:
+            notifications.urgent_after_hours(ticket)
     return ticket
 
 
@@ -186,6 +212,7 @@ def _move(ticket: Ticket, actor: User, status: Status) -> None:
         ticket.closed_at = now
     elif old == Status.SOLVED:
         ticket.solved_at = None
+    sla_clock.status_changed(ticket, old, status, now)
     _record(ticket, actor, EventKind.STATUS, old, status)
 
 
@@ -225,10 +252,14 @@ def message_add(
         _store_uploads(locked, message, author, [("", upload) for upload in uploads])
         _record(locked, author, EventKind.NOTE if internal else EventKind.REPLY)
         if author.is_staff:
-            if not internal and locked.status == Status.NEW:
+            if not internal:
+                if locked.status == Status.NEW:
+                    _move(locked, author, Status.OPEN)
+                sla_clock.agent_replied(locked, now)
+        else:
+            if locked.status in {Status.SOLVED, Status.PENDING}:
                 _move(locked, author, Status.OPEN)
-        elif locked.status in {Status.SOLVED, Status.PENDING}:
-            _move(locked, author, Status.OPEN)
+            sla_clock.customer_replied(locked, now)
         locked.last_activity_at = now
         locked.save()
         if not internal:

@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from tique.sla.clock import next_due
 
 register = template.Library()
 
@@ -78,3 +81,23 @@ def field_attrs(field: BoundField) -> SafeString:
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     """`counts|get_item:queue`: a dictionary's value by a key held in a variable."""
     return mapping.get(key)
+
+
+@register.inclusion_tag("components/sla.html")
+def sla_badge(ticket: Any) -> dict[str, Any]:
+    """Time left to the ticket's soonest running SLA target, or how overdue it is."""
+    due = next_due(ticket)
+    if due is None:
+        return {"due": None}
+    minutes = int((due - timezone.now()).total_seconds() // 60)
+    return {"due": due, "overdue": minutes < 0, "span": _span(abs(minutes))}
+
+
+def _span(minutes: int) -> str:
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
+    return _("%(minutes)d min") % {"minutes": mins}

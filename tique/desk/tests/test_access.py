@@ -42,6 +42,7 @@ def desk_urls(acme_admin, agent):
     attachment = message.attachments.get()
     reply = CannedReply.objects.create(owner=agent, title="Mía", body="Hola")
     urls = [reverse("desk:queue"), reverse("desk:bulk"), reverse("desk:preferences")]
+    urls.append(reverse("desk:sla-report"))  # the reports, included from their own module
     urls += [
         reverse("desk:canned-create"),
         reverse("desk:canned-delete", kwargs={"reply_id": reply.pk}),
@@ -59,7 +60,7 @@ def desk_urls(acme_admin, agent):
 def test_the_list_of_desk_urls_is_complete():
     from tique.desk import urls
 
-    assert len(urls.urlpatterns) == 3 + 2 + len(TICKET_URLS) + 1
+    assert len(urls.urlpatterns) == 4 + 2 + len(TICKET_URLS) + 1
 
 
 @pytest.mark.parametrize("persona", ["acme_admin", "ana"])

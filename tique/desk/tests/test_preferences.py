@@ -11,7 +11,14 @@ def test_an_agent_marks_themselves_away_and_mutes_staff_kinds_only(agent):
     client = signed_in(agent)
     page = client.get(reverse("desk:preferences"))
     offered = {value for value, _label in page.context["form"].fields["muted"].choices}
-    assert offered == {"ticket_created", "customer_reply", "ticket_assigned"}
+    assert offered == {
+        "ticket_created",
+        "customer_reply",
+        "ticket_assigned",
+        "urgent_after_hours",
+        "sla_warning",
+        "sla_breached",
+    }
     client.post(reverse("desk:preferences"), {"is_away": "on", "muted": ["ticket_created"]})
     agent.refresh_from_db()
     assert agent.is_away

@@ -192,18 +192,21 @@ def test_each_sort_is_a_query_parameter(acme_admin, agent):
         priority=Priority.LOW,
         created_at=now - dt.timedelta(hours=3),
         last_activity_at=now - dt.timedelta(hours=1),
+        first_response_due_at=now + dt.timedelta(hours=3),
     )
     urgent = set_state(
         query(acme_admin),
         priority=Priority.URGENT,
         created_at=now - dt.timedelta(hours=2),
         last_activity_at=now - dt.timedelta(hours=3),
+        first_response_due_at=now + dt.timedelta(hours=1),
     )
     high = set_state(
         query(acme_admin),
         priority=Priority.HIGH,
         created_at=now - dt.timedelta(hours=1),
         last_activity_at=now - dt.timedelta(hours=2),
+        first_response_due_at=now + dt.timedelta(hours=2),
     )
     client = signed_in(agent)
 
@@ -219,6 +222,7 @@ def test_each_sort_is_a_query_parameter(acme_admin, agent):
         "priority": [urgent, high, low],
         "number": [low, urgent, high],
         "-number": [high, urgent, low],
+        "sla": [urgent, high, low],
         "": [low, high, urgent],
     }
     assert set(expected) - {""} == set(selectors.SORTS)

@@ -7,3 +7,6 @@ DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."
 NUMBER_GROUPING = 3
+# When a ticket received outside business hours will be attended (tique.sla.formatting):
+# "lunes 2 de diciembre a las 09:00".
+ATTEND_AT_FORMAT = r"l j \d\e F \a \l\a\s H:i"

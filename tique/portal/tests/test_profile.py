@@ -16,7 +16,7 @@ def test_a_customer_saves_name_phone_language_and_muted_notifications(ana):
     assert page.status_code == 200
     # Only the kinds that can reach a customer are offered.
     offered = {value for value, _label in page.context["form"].fields["muted"].choices}
-    assert offered == {"agent_reply", "ticket_solved", "ticket_merged"}
+    assert offered == {"agent_reply", "ticket_solved", "ticket_merged", "ticket_received"}
     response = client.post(
         PROFILE,
         {

@@ -365,7 +365,12 @@ def test_every_sort_orders_the_queue(acme_admin, agent):
         "priority",
         "-number",
         "number",
+        "sla",
     }
+    # Soonest SLA target first; a paused ticket (no running target) goes last.
+    set_state(second, first_response_due_at=now + dt.timedelta(minutes=10))
+    set_state(first, sla_paused_at=now)
+    assert order("sla") == [b, c, a]
     assert order("-last_activity_at") == [a, c, b]
     assert order("last_activity_at") == [b, c, a]
     assert order("-created_at") == [c, b, a]

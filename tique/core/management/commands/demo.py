@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,7 +25,7 @@ from tique.accounts.groups import SUPERVISORS, ensure_supervisors_group
 from tique.accounts.models import Account, Membership, Team, User
 from tique.accounts.services import membership_add
 from tique.mail import notifications
-from tique.tickets import permissions, services
+from tique.tickets import permissions, selectors, services
 from tique.tickets.catalogue import build_form_class
 from tique.tickets.choices import Priority, Status
 from tique.tickets.models import (
@@ -319,6 +320,9 @@ class Command(BaseCommand):
         if not demo_tickets.filter(subject=OUTAGE_SUBJECT).exists():
             with transaction.atomic():
                 created += self._outage(customers, staff)
+        if not demo_tickets.exclude(after_hours="").exists():
+            with transaction.atomic():
+                created += self._after_hours(customers)
         if created:
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {created} tickets."))
         else:
@@ -364,9 +368,13 @@ class Command(BaseCommand):
                 team.members.add(user)
             if supervisor:
                 user.groups.add(supervisors)
+                Team.objects.update(supervisor=user)
             else:
                 user.groups.remove(supervisors)
             staff.append(user)
+        # The technical agent is on call: told at once of a service-affecting incident
+        # outside business hours.
+        User.objects.filter(email="agent@tique.example").update(is_on_call=True)
         return staff
 
     def _canned_replies(self) -> None:
@@ -482,6 +490,7 @@ class Command(BaseCommand):
         raw: dict[str, Any],
         *,
         subject: str = "",
+        received_at: dt.datetime | None = None,
     ) -> Ticket:
         data = {k: v for k, v in raw.items() if k != "_files"}
         files = MultiValueDict(
@@ -499,6 +508,7 @@ class Command(BaseCommand):
                 subject=subject or form.role_value("subject"),
                 body=form.role_value("body"),
                 uploads=form.uploads(),
+                received_at=received_at,
             )
         )
 
@@ -565,9 +575,44 @@ class Command(BaseCommand):
             TicketEvent.objects.filter(pk=event.pk).update(created_at=new)
         for message in Message.objects.filter(ticket=ticket):
             Message.objects.filter(pk=message.pk).update(created_at=moved(message.created_at))
+        shift = born - ticket.created_at
+
+        def shifted(when: dt.datetime | None) -> dt.datetime | None:
+            return when + shift if when else None
+
         Ticket.objects.filter(pk=ticket.pk).update(
             created_at=born,
             last_activity_at=moved(ticket.last_activity_at),
             solved_at=moved(ticket.solved_at) if ticket.solved_at else None,
             closed_at=moved(ticket.closed_at) if ticket.closed_at else None,
+            # The SLA clock ran with the story: its times move with it.
+            attend_from=shifted(ticket.attend_from),
+            first_response_due_at=shifted(ticket.first_response_due_at),
+            next_response_due_at=shifted(ticket.next_response_due_at),
+            resolution_due_at=shifted(ticket.resolution_due_at),
+            first_responded_at=moved(ticket.first_responded_at)
+            if ticket.first_responded_at
+            else None,
+            sla_paused_at=moved(ticket.sla_paused_at) if ticket.sla_paused_at else None,
         )
+
+    def _after_hours(self, customers: list[Membership]) -> int:
+        """Two tickets received last Saturday at 23:00, one of each kind the after-hours
+        rule tells apart: calls cannot be received (attended at once, urgent, 24×7) and a
+        bank account change (attended at the next opening)."""
+        zone = ZoneInfo("Europe/Madrid")
+        today = timezone.localdate(timezone=zone)
+        saturday = today - dt.timedelta(days=(today.weekday() - 5) % 7 or 7)
+        night = dt.datetime.combine(saturday, dt.time(23, 0), tzinfo=zone)
+        samples = _samples()
+        beta = next(m for m in customers if m.account.customer_code == "C-10002")
+        acme = next(m for m in customers if m.account.customer_code == "C-10001" and m.is_admin)
+        for membership, category, slug in (
+            (beta, "incident", "cannot-receive-calls"),
+            (acme, "request", "change-bank-account"),
+        ):
+            kind = selectors.catalogue_entry(category, slug)
+            if kind is None:
+                raise RuntimeError(f"the catalogue has no {category} {slug}")
+            self._ticket(membership, kind, samples[(category, slug)], received_at=night)
+        return 2

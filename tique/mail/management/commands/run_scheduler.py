@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
 from tique.mail.delivery import retry_due_emails
+from tique.sla import breaches as sla_breaches
 from tique.tickets import pending_uploads
 
 logger = logging.getLogger(__name__)
@@ -27,10 +28,15 @@ def _sweep_pending_uploads() -> object:
     return pending_uploads.sweep()
 
 
+def _sweep_sla_breaches() -> object:
+    return sla_breaches.sweep()
+
+
 # (name, job): each returns something worth logging.
 JOBS: tuple[tuple[str, Callable[[], object]], ...] = (
     ("retry_due_emails", _retry_due_emails),
     ("sweep_pending_uploads", _sweep_pending_uploads),
+    ("sweep_sla_breaches", _sweep_sla_breaches),
 )
 
 
@@ -51,7 +57,8 @@ def run_jobs() -> bool:
 
 class Command(BaseCommand):
     help = (
-        "Run the periodic jobs (retry due outbound e-mails, sweep abandoned uploads) "
+        "Run the periodic jobs (retry due outbound e-mails, sweep abandoned uploads, flag "
+        "SLA targets about to be missed or missed) "
         "in a loop, or once with --once."
     )
 

@@ -1,0 +1,31 @@
+"""What the customer is told about when their ticket will be attended."""
+
+from __future__ import annotations
+
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from tique.sla.formatting import format_attend_at
+from tique.sla.selectors import default_calendar
+from tique.tickets.choices import AfterHours
+from tique.tickets.models import Ticket
+
+
+def arrival_message(ticket: Ticket, language: str) -> str:
+    """Outside business hours, the calendar's configured wording (with the exact day and
+    hour for a ticket that waits); in business hours, when the first answer is due."""
+    calendar = default_calendar()
+    with translation.override(language):
+        if ticket.after_hours == AfterHours.DEFERRED and calendar and ticket.attend_from:
+            template = (
+                calendar.deferred_message_en if language == "en" else calendar.deferred_message_es
+            )
+            return template.replace("{when}", format_attend_at(ticket.attend_from, language))
+        if ticket.after_hours == AfterHours.URGENT and calendar:
+            return calendar.urgent_message_en if language == "en" else calendar.urgent_message_es
+        if ticket.first_response_due_at is not None:
+            due = timezone.localtime(ticket.first_response_due_at)
+            return _("We will answer before %(when)s.") % {
+                "when": formats.date_format(due, "DATETIME_FORMAT")
+            }
+    return ""
