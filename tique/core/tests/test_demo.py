@@ -11,7 +11,11 @@ from django.core.management import call_command
 
 from tique.accounts.groups import SUPERVISORS
 from tique.accounts.models import Account, Membership, User
-from tique.core.management.commands.demo import OUTAGE_SUBJECT, OUTAGE_UPDATE
+from tique.core.management.commands.demo import (
+    AFTER_HOURS_SUBJECTS,
+    OUTAGE_SUBJECT,
+    OUTAGE_UPDATE,
+)
 from tique.mail.models import OutboundEmail
 from tique.tickets.choices import EventKind, Status
 from tique.tickets.models import (
@@ -155,3 +159,11 @@ def test_a_known_outage_with_incidents_of_both_accounts_and_one_new_incident_to_
 def test_the_demo_writes_no_notification(db):
     call_command("demo", stdout=StringIO())
     assert not OutboundEmail.objects.exists()
+
+
+def test_the_demo_has_after_hours_tickets_of_both_kinds(db):
+    call_command("demo", stdout=StringIO())
+    urgent, deferred = (Ticket.objects.get(subject=s) for s in AFTER_HOURS_SUBJECTS)
+    assert (urgent.after_hours, urgent.priority, urgent.sla_24x7) == ("urgent", "urgent", True)
+    assert deferred.after_hours == "deferred"
+    assert deferred.attend_from is not None and deferred.attend_from > deferred.created_at

@@ -40,6 +40,12 @@ from tique.tickets.models import (
 )
 
 PASSWORD = "tique-demo"
+# The two tickets received on a Saturday night, one of each kind the after-hours rule
+# tells apart.
+AFTER_HOURS_SUBJECTS = (
+    "No entran llamadas en la centralita desde el sábado por la noche",
+    "Cambio de cuenta bancaria para las próximas facturas",
+)
 ACCOUNTS = [
     {
         "customer_code": "C-10001",
@@ -320,7 +326,7 @@ class Command(BaseCommand):
         if not demo_tickets.filter(subject=OUTAGE_SUBJECT).exists():
             with transaction.atomic():
                 created += self._outage(customers, staff)
-        if not demo_tickets.exclude(after_hours="").exists():
+        if not demo_tickets.filter(subject__in=AFTER_HOURS_SUBJECTS).exists():
             with transaction.atomic():
                 created += self._after_hours(customers)
         if created:
@@ -400,14 +406,28 @@ class Command(BaseCommand):
         for index, kind in enumerate(kinds * 2):
             eligible = [m for m in customers if permissions.can_use_kind(m, kind)]
             membership = eligible[index % len(eligible)]
-            ticket = self._ticket(membership, kind, samples[(kind.category, kind.slug)])
-            age = dt.timedelta(days=rng.randint(0, 170), hours=rng.randint(0, 10))
+            days = rng.randint(0, 170)
             if index >= len(kinds) and STORIES[index % len(STORIES)][0] == Status.SOLVED:
-                age = dt.timedelta(days=age.days % 5 + 1)  # for the "recently solved" queue
+                days = days % 5 + 1  # for the "recently solved" queue
+            # Received when its story begins, at an hour of the day the demo chooses (most
+            # inside business hours, some outside): the after-hours rule and the SLA clock
+            # count from then, whatever hour `make run` happens to be run at.
+            born = self._moment(now, days, rng.randint(9, 17), rng.randint(0, 59))
+            ticket = self._ticket(
+                membership, kind, samples[(kind.category, kind.slug)], received_at=born
+            )
             agent = self._agent_for(ticket, staff, index)
-            self._live(ticket, membership, agent, index, now - age)
+            self._live(ticket, membership, agent, index, born)
             created += 1
         return created
+
+    @staticmethod
+    def _moment(now: dt.datetime, days_ago: int, hour: int, minute: int) -> dt.datetime:
+        """That hour in Madrid `days_ago` days before now, and never in the future."""
+        zone = ZoneInfo("Europe/Madrid")
+        day = timezone.localdate(now, timezone=zone) - dt.timedelta(days=days_ago)
+        moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+        return moment if moment < now else moment - dt.timedelta(days=1)
 
     def _agent_for(self, ticket: Ticket, staff: list[User], index: int) -> User:
         """The team's own agents take turns on its tickets; the supervisor works the
@@ -607,12 +627,18 @@ class Command(BaseCommand):
         samples = _samples()
         beta = next(m for m in customers if m.account.customer_code == "C-10002")
         acme = next(m for m in customers if m.account.customer_code == "C-10001" and m.is_admin)
-        for membership, category, slug in (
-            (beta, "incident", "cannot-receive-calls"),
-            (acme, "request", "change-bank-account"),
+        for (membership, category, slug), subject in zip(
+            (
+                (beta, "incident", "cannot-receive-calls"),
+                (acme, "request", "change-bank-account"),
+            ),
+            AFTER_HOURS_SUBJECTS,
+            strict=True,
         ):
             kind = selectors.catalogue_entry(category, slug)
             if kind is None:
                 raise RuntimeError(f"the catalogue has no {category} {slug}")
-            self._ticket(membership, kind, samples[(category, slug)], received_at=night)
+            self._ticket(
+                membership, kind, samples[(category, slug)], subject=subject, received_at=night
+            )
         return 2
