@@ -15,13 +15,21 @@ def arrival_message(ticket: Ticket, language: str) -> str:
     """Outside business hours, the calendar's configured wording (with the exact day and
     hour for a ticket that waits); in business hours, when the first answer is due."""
     calendar = default_calendar()
+    attend_from = ticket.attend_from
     with translation.override(language):
-        if ticket.after_hours == AfterHours.DEFERRED and calendar and ticket.attend_from:
+        waiting = attend_from is not None and attend_from > timezone.now()
+        if ticket.after_hours == AfterHours.DEFERRED and calendar and attend_from and waiting:
             template = (
                 calendar.deferred_message_en if language == "en" else calendar.deferred_message_es
             )
-            return template.replace("{when}", format_attend_at(ticket.attend_from, language))
-        if ticket.after_hours == AfterHours.URGENT and calendar:
+            # In the calendar's zone: a value read back from the database is in UTC.
+            when = format_attend_at(attend_from.astimezone(calendar.zone), language)
+            return template.replace("{when}", when)
+        if (
+            ticket.after_hours == AfterHours.URGENT
+            and calendar
+            and ticket.first_responded_at is None
+        ):
             return calendar.urgent_message_en if language == "en" else calendar.urgent_message_es
         if ticket.first_response_due_at is not None:
             due = timezone.localtime(ticket.first_response_due_at)

@@ -213,3 +213,26 @@ def test_a_paused_ticket_is_not_swept(acme_admin, agent):
     with time_machine.travel(madrid(2026, 11, 30, 10, 0), tick=False):
         result = breaches.sweep()
     assert result.breached == 0
+
+
+def test_the_panel_names_the_hour_in_madrid_after_reading_the_ticket_back(acme_admin):
+    with time_machine.travel(madrid(2026, 11, 28, 23, 0), tick=False):
+        ticket = bank_change(acme_admin)
+        page = signed_in(acme_admin).get(
+            reverse("portal:ticket-detail", kwargs={"number": ticket.number}),
+            HTTP_ACCEPT_LANGUAGE="es",
+        )
+    assert "lunes 30 de noviembre a las 09:00" in page.content.decode()
+
+
+def test_once_the_opening_has_passed_the_panel_gives_the_answer_time_instead(acme_admin):
+    with time_machine.travel(madrid(2026, 11, 28, 23, 0), tick=False):
+        ticket = bank_change(acme_admin)
+    with time_machine.travel(madrid(2026, 11, 30, 10, 0), tick=False):
+        page = signed_in(acme_admin).get(
+            reverse("portal:ticket-detail", kwargs={"number": ticket.number}),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    text = page.content.decode()
+    assert "We will answer before 30 Nov 2026, 13:00" in text
+    assert "Monday 30 November" not in text
