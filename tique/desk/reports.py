@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from tique.accounts.models import User
+from tique.core.durations import format_minutes
 from tique.core.exports import csv_response
 from tique.desk.context import desk_view
 from tique.sla.reports import Grouping, SlaReport, SlaRow, sla_report
@@ -146,15 +147,7 @@ class Chart:
 
 def duration(minutes: int | None) -> str:
     """A median time as people say it: "2 h 15 min"; a dash when there is none."""
-    if minutes is None:
-        return "—"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
-    return _("%(minutes)d min") % {"minutes": mins}
+    return "—" if minutes is None else format_minutes(minutes)
 
 
 @dataclass(frozen=True)

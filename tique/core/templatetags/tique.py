@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
+from tique.core.durations import format_minutes
 from tique.sla.clock import next_due
 
 register = template.Library()
@@ -90,14 +90,4 @@ def sla_badge(ticket: Any) -> dict[str, Any]:
     if due is None:
         return {"due": None}
     minutes = int((due - timezone.now()).total_seconds() // 60)
-    return {"due": due, "overdue": minutes < 0, "span": _span(abs(minutes))}
-
-
-def _span(minutes: int) -> str:
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": mins}
-    return _("%(minutes)d min") % {"minutes": mins}
+    return {"due": due, "overdue": minutes < 0, "span": format_minutes(minutes)}
