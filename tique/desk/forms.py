@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from tique.accounts.forms import muted_field
 from tique.accounts.models import Team, User
 from tique.mail.choices import STAFF_KINDS
-from tique.tickets.attachments import MultipleFileField, validate_upload
+from tique.tickets.attachments import MultipleFileField, check_reply
 from tique.tickets.choices import Category, Priority, Status
 from tique.tickets.models import Ticket
 from tique.tickets.selectors import SORTS, DeskFilters, Queue
@@ -158,14 +158,7 @@ class DeskReplyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        empty = not (cleaned.get("body") or "").strip() and not cleaned.get("attachments")
-        if empty and "body" not in self.errors:
-            self.add_error("body", _("Write a message or attach a file."))
-        for upload in cleaned.get("attachments") or []:
-            try:
-                validate_upload(upload)
-            except forms.ValidationError as error:
-                self.add_error("attachments", error)
+        check_reply(self, cleaned)
         return cleaned
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tique.accounts.models import User
-from tique.tickets.attachments import MultipleFileField, validate_upload
+from tique.tickets.attachments import MultipleFileField, check_reply
 from tique.tickets.choices import Category, Status
 from tique.tickets.selectors import HistoryFilters
 
@@ -84,12 +84,5 @@ class ReplyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        empty = not (cleaned.get("body") or "").strip() and not cleaned.get("attachments")
-        if empty and "body" not in self.errors:
-            self.add_error("body", _("Write a message or attach a file."))
-        for upload in cleaned.get("attachments") or []:
-            try:
-                validate_upload(upload)
-            except forms.ValidationError as error:
-                self.add_error("attachments", error)
+        check_reply(self, cleaned)
         return cleaned

@@ -136,3 +136,16 @@ def checksum(upload: UploadedFile) -> str:
 
 def guess_type(name: str) -> str:
     return content_type_for(name) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def check_reply(form: forms.Form, cleaned: dict[str, Any]) -> None:
+    """A reply has a message or a file, and every file passes `validate_upload`; the
+    errors go to the form's `body` and `attachments` fields."""
+    empty = not (cleaned.get("body") or "").strip() and not cleaned.get("attachments")
+    if empty and "body" not in form.errors:
+        form.add_error("body", _("Write a message or attach a file."))
+    for upload in cleaned.get("attachments") or []:
+        try:
+            validate_upload(upload)
+        except ValidationError as error:
+            form.add_error("attachments", error)
