@@ -188,7 +188,14 @@ TIQUE_MAIL_MAX_ATTEMPTS = env_int("TIQUE_MAIL_MAX_ATTEMPTS", 8, minimum=1)
 # Seconds an SMTP conversation may block; well under the sender's ten-minute lease.
 EMAIL_TIMEOUT = env_int("TIQUE_EMAIL_TIMEOUT", 30, minimum=1)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis when configured (rate limits and cache shared by every app process); memory
+# otherwise, which is right for one process only.
+REDIS_URL = env_str("TIQUE_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
