@@ -159,6 +159,9 @@ EMAIL_HOST_PASSWORD = env_str("TIQUE_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("TIQUE_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("TIQUE_DEFAULT_FROM_EMAIL", "Tique <ayuda@tique.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The support mailbox customers write to; replies go to its plus-address with the
+# ticket's token (ayuda+10045-…@…).
+TIQUE_SUPPORT_ADDRESS = env_str("TIQUE_SUPPORT_ADDRESS", DEFAULT_FROM_EMAIL)
 
 # --- Background tasks and outbound mail (tique.mail) -------------------------------
 # Tasks are triggers only: the work and its state live in our own tables (the outbox),

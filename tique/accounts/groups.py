@@ -18,6 +18,7 @@ CONFIGURED_MODELS = [
     ("tickets", "incidentkind"),
     ("tickets", "cannedreply"),
     ("mail", "outboundemail"),
+    ("mail", "inboundemail"),
     ("sla", "businesscalendar"),
     ("sla", "openinghours"),
     ("sla", "closingday"),

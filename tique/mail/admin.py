@@ -6,8 +6,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tique.mail.choices import InboundState
 from tique.mail.delivery import send_again
-from tique.mail.models import OutboundEmail
+from tique.mail.inbound import process
+from tique.mail.models import InboundEmail, OutboundEmail
+
+RAW_PREVIEW = 20_000
 
 
 @admin.register(OutboundEmail)
@@ -47,3 +51,62 @@ class OutboundEmailAdmin(admin.ModelAdmin[OutboundEmail]):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin[InboundEmail]):
+    """Every e-mail received, raw. Supervisors look into the quarantine here, send a
+    message through again once its cause is fixed, or discard it."""
+
+    list_display = ["received_at", "from_address", "subject", "state", "outcome", "ticket"]
+    list_filter = ["state", "outcome", "source"]
+    search_fields = ["from_address", "subject", "message_id", "ticket__number"]
+    list_select_related = ["ticket"]
+    date_hierarchy = "received_at"
+    exclude = ["raw"]
+    readonly_fields = [
+        "message_id",
+        "source",
+        "from_address",
+        "subject",
+        "state",
+        "outcome",
+        "reason",
+        "ticket",
+        "attempts",
+        "size",
+        "sha256",
+        "received_at",
+        "processed_at",
+        "raw_preview",
+    ]
+    actions = ["retry_action", "discard_action"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("message as received"))
+    def raw_preview(self, obj: InboundEmail) -> str:
+        text = bytes(obj.raw[:RAW_PREVIEW]).decode("utf-8", errors="replace")
+        return text + ("\n…" if obj.size > RAW_PREVIEW else "")
+
+    @admin.action(description=_("Process the selected quarantined e-mails again"))
+    def retry_action(self, request: HttpRequest, queryset: QuerySet[InboundEmail]) -> None:
+        outcomes = [
+            process.retry(pk)
+            for pk in queryset.filter(state=InboundState.QUARANTINED).values_list("pk", flat=True)
+        ]
+        done = sum(1 for email in outcomes if email.state == InboundState.PROCESSED)
+        messages.info(
+            request,
+            _("%(done)d of %(count)d processed; the rest are still in quarantine.")
+            % {"done": done, "count": len(outcomes)},
+        )
+
+    @admin.action(description=_("Discard the selected quarantined e-mails"))
+    def discard_action(self, request: HttpRequest, queryset: QuerySet[InboundEmail]) -> None:
+        for pk in queryset.filter(state=InboundState.QUARANTINED).values_list("pk", flat=True):
+            process.discard(pk)

@@ -46,3 +46,26 @@ class OutboundState(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    BOUNCED = "bounced", _("Bounced by the recipient's server")
+
+
+class InboundState(models.TextChoices):
+    RECEIVED = "received", _("Received, not processed yet")
+    PROCESSING = "processing", _("Being processed")
+    PROCESSED = "processed", _("Processed")
+    QUARANTINED = "quarantined", _("In quarantine")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class InboundOutcome(models.TextChoices):
+    NONE = "", _("—")
+    NEW_TICKET = "new_ticket", _("Opened a ticket")
+    REPLY = "reply", _("Added to a ticket")
+    AUTOMATIC = "automatic", _("Automatic message, ignored")
+    BOUNCE = "bounce", _("Bounce of one of our e-mails")
+
+
+class InboundSource(models.TextChoices):
+    PIPE = "pipe", _("Piped by the mail server")
+    IMAP = "imap", _("IMAP mailbox")
+    DIRECTORY = "directory", _("Directory import")

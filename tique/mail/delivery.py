@@ -22,6 +22,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from tique.mail.choices import OutboundState
+from tique.mail.inbound.tokens import reply_address
 from tique.mail.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def deliver(email_id: int) -> Outcome:
     """Send one e-mail if it is pending and due; safe to call any number of times."""
     if not claim(email_id):
         return Outcome.NOT_CLAIMED
-    email = OutboundEmail.objects.get(pk=email_id)
+    email = OutboundEmail.objects.select_related("ticket").get(pk=email_id)
     try:
         build_message(email).send()
     except Exception as error:  # any failure is recorded and retried
@@ -96,6 +97,10 @@ def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
         headers["In-Reply-To"] = email.in_reply_to
     if email.references:
         headers["References"] = email.references
+    if email.ticket_id is not None and email.ticket is not None:
+        # Replies come back to the ticket by its token, whatever the mail client does
+        # with the threading headers.
+        headers["Reply-To"] = reply_address(email.ticket.number)
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.text_body,

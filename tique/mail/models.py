@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tique.accounts.models import User
-from tique.mail.choices import NotificationKind, OutboundState
+from tique.mail.choices import (
+    InboundOutcome,
+    InboundSource,
+    InboundState,
+    NotificationKind,
+    OutboundState,
+)
 from tique.tickets.models import Ticket
 
 
@@ -70,3 +76,67 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_address} ({self.state})"
+
+
+class InboundEmail(models.Model):
+    """Every e-mail received, stored raw before anything else happens to it: processing
+    is then idempotent (one row per Message-ID, or per content when there is none) and
+    a message that cannot be processed waits in quarantine instead of being lost."""
+
+    raw = models.BinaryField(_("raw message"))
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=InboundSource.choices)
+    from_address = models.CharField(_("from"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=InboundState.choices, default=InboundState.RECEIVED
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=16,
+        choices=InboundOutcome.choices,
+        default=InboundOutcome.NONE,
+        blank=True,
+    )
+    reason = models.TextField(_("why"), blank=True)
+    ticket = models.ForeignKey(
+        Ticket,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inbound_emails",
+        verbose_name=_("ticket"),
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbound e-mail")
+        verbose_name_plural = _("inbound e-mails")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=~Q(message_id=""),
+                name="inbound_message_id_unique",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["state", "received_at"],
+                name="inbound_pending",
+                condition=Q(
+                    state__in=[
+                        InboundState.RECEIVED,
+                        InboundState.PROCESSING,
+                        InboundState.QUARANTINED,
+                    ]
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id or self.sha256[:12]} ({self.state})"

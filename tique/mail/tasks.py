@@ -9,3 +9,13 @@ from tique.mail import delivery
 def send_outbound_email(email_id: int) -> str:
     """Send one outbox e-mail if it is still pending and due (idempotent)."""
     return delivery.deliver(email_id).value
+
+
+@task()
+def process_inbound_email(email_id: int) -> str:
+    """Parse and route one stored inbound e-mail if nobody has yet (idempotent)."""
+    # Imported here: processing reaches the ticket services, which import the outbox,
+    # which imports this module.
+    from tique.mail.inbound.process import process
+
+    return process(email_id).state

@@ -65,6 +65,8 @@ class TicketDraft:
     # When the customer sent it, if not now (an e-mail read later, an import): the
     # after-hours rule and the SLA clock count from then.
     received_at: dt.datetime | None = None
+    # The Message-ID of the e-mail that opened it, for threading the replies to it.
+    email_message_id: str = ""
 
 
 def is_service_affecting(kind: CatalogueEntry, values: dict[str, Any]) -> bool:
@@ -119,6 +121,7 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
                 author=draft.created_by,
                 body=draft.body.strip(),
                 channel=draft.channel,
+                email_message_id=draft.email_message_id,
                 created_at=now,
             )
         _store_uploads(ticket, message, draft.created_by, draft.uploads)
@@ -225,6 +228,7 @@ def message_add(
     uploads: Sequence[UploadedFile] = (),
     internal: bool = False,
     channel: Channel = Channel.WEB,
+    email_message_id: str = "",
 ) -> Message:
     """A public reply or (staff only) an internal note. A customer's reply reopens a
     solved ticket and takes a pending one back to open."""
@@ -247,6 +251,7 @@ def message_add(
             body=body.strip(),
             is_internal=internal,
             channel=channel,
+            email_message_id=email_message_id,
             created_at=now,
         )
         _store_uploads(locked, message, author, [("", upload) for upload in uploads])

@@ -1,0 +1,1 @@
+"""Inbound e-mail: store the raw message first, then parse, route and process it."""
