@@ -162,6 +162,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The support mailbox customers write to; replies go to its plus-address with the
 # ticket's token (ayuda+10045-…@…).
 TIQUE_SUPPORT_ADDRESS = env_str("TIQUE_SUPPORT_ADDRESS", DEFAULT_FROM_EMAIL)
+# Automatic acknowledgements of e-mailed tickets one sender may get per hour.
+TIQUE_MAIL_ACK_LIMIT = env_int("TIQUE_MAIL_ACK_LIMIT", 5, minimum=1)
 
 # --- Background tasks and outbound mail (tique.mail) -------------------------------
 # Tasks are triggers only: the work and its state live in our own tables (the outbox),

@@ -67,6 +67,8 @@ class TicketDraft:
     received_at: dt.datetime | None = None
     # The Message-ID of the e-mail that opened it, for threading the replies to it.
     email_message_id: str = ""
+    # Off when the channel must not answer automatically (a sender over its limit).
+    acknowledge: bool = True
 
 
 def is_service_affecting(kind: CatalogueEntry, values: dict[str, Any]) -> bool:
@@ -151,7 +153,8 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
             _record(ticket, None, EventKind.ASSIGNEE, "", agent.display_name, {"to": agent.pk})
             notifications.ticket_assigned(ticket, agent, draft.created_by)
         notifications.ticket_created(ticket)
-        notifications.ticket_received(ticket)
+        if draft.acknowledge:
+            notifications.ticket_received(ticket)
         if arrival.after_hours == AfterHours.URGENT:
             notifications.urgent_after_hours(ticket)
     return ticket

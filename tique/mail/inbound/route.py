@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 
 from tique.accounts.models import User
 from tique.accounts.selectors import memberships_of
+from tique.core import ratelimit
 from tique.mail.choices import InboundOutcome, InboundState, OutboundState
 from tique.mail.inbound.parse import ParsedEmail
 from tique.mail.inbound.tokens import number_from_recipients
@@ -141,6 +142,14 @@ def _new_ticket(parsed: ParsedEmail, sender: User | None, received_at: dt.dateti
     if membership is None or kind is None:
         return quarantine(f"{sender.email} may not open tickets.")
     uploads, refused = _uploads(parsed)
+    # At most a few automatic answers per sender and hour: two robots writing to each
+    # other (or one mail loop) get a handful, not an endless exchange.
+    acknowledge = ratelimit.hit(
+        "mail-ack",
+        sender.email.lower(),
+        limit=settings.TIQUE_MAIL_ACK_LIMIT,
+        window=60 * 60,
+    )
     ticket = services.ticket_create(
         draft=services.TicketDraft(
             membership=membership,
@@ -153,6 +162,7 @@ def _new_ticket(parsed: ParsedEmail, sender: User | None, received_at: dt.dateti
             channel=Channel.EMAIL,
             received_at=received_at,
             email_message_id=parsed.message_id,
+            acknowledge=acknowledge,
         )
     )
     return Decision(InboundState.PROCESSED, InboundOutcome.NEW_TICKET, _refused(refused), ticket)

@@ -203,3 +203,23 @@ def test_a_directory_import_stores_each_file_once_and_moves_it_aside(
     assert (tmp_path / "notes.txt").exists()
     assert InboundEmail.objects.filter(source=InboundSource.DIRECTORY).count() == 2
     assert sorted(Ticket.objects.values_list("subject", flat=True)) == ["Dos", "Uno"]
+
+
+def test_a_sender_gets_a_few_acknowledgements_an_hour_and_then_none(acme_admin, settings):
+    settings.TIQUE_MAIL_ACK_LIMIT = 2
+    for n in range(4):
+        receive(mail("admin@acme.example", subject=f"Mensaje {n}"))
+    assert Ticket.objects.count() == 4
+    acks = OutboundEmail.objects.filter(kind="ticket_received", to_address="admin@acme.example")
+    assert acks.count() == 2
+
+
+def test_an_agent_can_answer_by_e_mail(acme_admin, agent):
+    ticket = open_ticket(acme_admin)
+    email = receive(mail("agent@tique.example", subject=f"Re: [#{ticket.number}]", body="Hecho."))
+    assert (email.outcome, email.ticket) == (InboundOutcome.REPLY, ticket)
+    reply = ticket.messages.latest("id")
+    assert reply.author == agent and not reply.is_internal
+    assert OutboundEmail.objects.filter(
+        ticket=ticket, to_address="admin@acme.example", kind="agent_reply"
+    ).exists()
