@@ -8,7 +8,7 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from tique.core.env import env_bool, env_int, env_list, env_str
+from tique.core.env import env_bool, env_choice, env_int, env_list, env_required, env_str
 
 django_stubs_ext.monkeypatch()
 
@@ -192,6 +192,54 @@ TIQUE_MAIL_DOMAIN = env_str(
 TIQUE_MAIL_MAX_ATTEMPTS = env_int("TIQUE_MAIL_MAX_ATTEMPTS", 8, minimum=1)
 # Seconds an SMTP conversation may block; well under the sender's ten-minute lease.
 EMAIL_TIMEOUT = env_int("TIQUE_EMAIL_TIMEOUT", 30, minimum=1)
+
+# Support mailboxes polled over IMAP by the scheduler (`manage.py poll_mail`): a
+# comma-separated list of names, each configured by TIQUE_IMAP_<NAME>_HOST, _PORT, _USER,
+# _PASSWORD, _FOLDER, _SECURITY and _PROCESSED_FOLDER. None (the default): no polling.
+_IMAP_SECURITY = ("ssl", "starttls", "none")
+
+
+def _imap_mailboxes() -> list[dict[str, object]]:
+    mailboxes: list[dict[str, object]] = []
+    for name in env_list("TIQUE_IMAP_MAILBOXES", []):
+        key = name.upper()
+        if not key.replace("_", "").isalnum() or not key.isascii():
+            raise ImproperlyConfigured(
+                f"TIQUE_IMAP_MAILBOXES: {name!r} is not a valid name (letters, digits, _)"
+            )
+        if any(mailbox["name"] == key.lower() for mailbox in mailboxes):
+            raise ImproperlyConfigured(f"TIQUE_IMAP_MAILBOXES names {name!r} twice")
+        prefix = f"TIQUE_IMAP_{key}_"
+        security = env_choice(f"{prefix}SECURITY", "ssl", _IMAP_SECURITY)
+        folders = {
+            "folder": env_str(f"{prefix}FOLDER", "INBOX").strip() or "INBOX",
+            "processed_folder": env_str(f"{prefix}PROCESSED_FOLDER", "").strip(),
+        }
+        for setting, folder in folders.items():
+            if not folder.isascii() or not folder.isprintable():
+                raise ImproperlyConfigured(
+                    f"{prefix}{setting.upper()} must be printable ASCII, not {folder!r}"
+                )
+        if folders["processed_folder"] == folders["folder"]:
+            raise ImproperlyConfigured(f"{prefix}PROCESSED_FOLDER must differ from the folder")
+        mailboxes.append(
+            {
+                "name": key.lower(),
+                "host": env_required(f"{prefix}HOST").strip(),
+                "port": env_int(f"{prefix}PORT", 993 if security == "ssl" else 143, minimum=1),
+                "user": env_required(f"{prefix}USER"),
+                "password": env_required(f"{prefix}PASSWORD"),
+                "security": security,
+                **folders,
+            }
+        )
+    return mailboxes
+
+
+TIQUE_IMAP_MAILBOXES = _imap_mailboxes()
+# Seconds an IMAP conversation may block; messages read per mailbox and poll.
+TIQUE_IMAP_TIMEOUT = env_int("TIQUE_IMAP_TIMEOUT", 30, minimum=1)
+TIQUE_IMAP_BATCH = env_int("TIQUE_IMAP_BATCH", 200, minimum=1)
 
 # Redis when configured (rate limits and cache shared by every app process); memory
 # otherwise, which is right for one process only.

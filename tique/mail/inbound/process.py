@@ -4,6 +4,7 @@ message sends it to quarantine, and the next one is processed as usual."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db import transaction
@@ -66,3 +67,32 @@ def discard(email_id: int) -> None:
     InboundEmail.objects.filter(pk=email_id, state=InboundState.QUARANTINED).update(
         state=InboundState.DISCARDED, processed_at=timezone.now()
     )
+
+
+STUCK_AFTER = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+
+def process_stuck(now: dt.datetime | None = None) -> int:
+    """Scheduler job: process what a lost task left behind — messages still waiting, and
+    messages a dead worker left half-processed (their work was rolled back with it). A
+    message that keeps failing that way goes to quarantine. Returns how many it took."""
+    now = now or timezone.now()
+    limit = now - STUCK_AFTER
+    worn = InboundEmail.objects.filter(
+        state=InboundState.PROCESSING, received_at__lt=limit, attempts__gte=MAX_ATTEMPTS
+    )
+    worn.update(
+        state=InboundState.QUARANTINED,
+        reason="Processing was interrupted too many times.",
+        processed_at=now,
+    )
+    InboundEmail.objects.filter(state=InboundState.PROCESSING, received_at__lt=limit).update(
+        state=InboundState.RECEIVED
+    )
+    waiting = InboundEmail.objects.filter(state=InboundState.RECEIVED, received_at__lt=limit)
+    taken = 0
+    for pk in waiting.order_by("received_at").values_list("pk", flat=True)[:200]:
+        process(pk)
+        taken += 1
+    return taken

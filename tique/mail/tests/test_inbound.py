@@ -1,6 +1,7 @@
 """The inbound pipeline: store first, then route by token, thread and subject tag, and
 never append a message to a ticket its sender may not see."""
 
+import datetime as dt
 import io
 import sys
 from email.message import EmailMessage
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from conftest import open_ticket
 from tique.mail.choices import InboundOutcome, InboundSource, InboundState, OutboundState
-from tique.mail.inbound.process import process, retry
+from tique.mail.inbound.process import MAX_ATTEMPTS, process, process_stuck, retry
 from tique.mail.inbound.store import store_raw
 from tique.mail.inbound.tokens import reply_address
 from tique.mail.models import InboundEmail, OutboundEmail
@@ -223,3 +224,30 @@ def test_an_agent_can_answer_by_e_mail(acme_admin, agent):
     assert OutboundEmail.objects.filter(
         ticket=ticket, to_address="admin@acme.example", kind="agent_reply"
     ).exists()
+
+
+def test_mail_a_lost_task_left_waiting_is_processed_by_the_scheduler(acme_admin):
+    email, _created = store_raw(mail("admin@acme.example"), source=InboundSource.PIPE)
+    assert process_stuck() == 0  # just received: its own task may still be on the way
+    later = timezone.now() + dt.timedelta(minutes=15)
+    assert process_stuck(now=later) == 1
+    email.refresh_from_db()
+    assert email.outcome == InboundOutcome.NEW_TICKET
+
+
+def test_mail_a_dead_workers_half_processed_message_is_retried_then_quarantined(acme_admin):
+    email, _created = store_raw(mail("admin@acme.example"), source=InboundSource.PIPE)
+    InboundEmail.objects.filter(pk=email.pk).update(state=InboundState.PROCESSING, attempts=1)
+    later = timezone.now() + dt.timedelta(minutes=15)
+    assert process_stuck(now=later) == 1
+    email.refresh_from_db()
+    assert email.state == InboundState.PROCESSED
+    stuck, _created = store_raw(
+        mail("admin@acme.example", subject="Otro"), source=InboundSource.PIPE
+    )
+    InboundEmail.objects.filter(pk=stuck.pk).update(
+        state=InboundState.PROCESSING, attempts=MAX_ATTEMPTS
+    )
+    process_stuck(now=later)
+    stuck.refresh_from_db()
+    assert stuck.state == InboundState.QUARANTINED

@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
 from tique.mail.delivery import retry_due_emails
+from tique.mail.inbound import process as inbound_process
+from tique.mail.inbound.imap import poll_mailboxes
 from tique.sla import breaches as sla_breaches
 from tique.tickets import pending_uploads
 
@@ -24,8 +26,17 @@ def _retry_due_emails() -> object:
     return retry_due_emails()
 
 
+def _poll_mailboxes() -> object:
+    # Never raises: a mailbox that cannot be read is logged and reported in its result.
+    return [str(result) for result in poll_mailboxes()]
+
+
 def _sweep_pending_uploads() -> object:
     return pending_uploads.sweep()
+
+
+def _process_stuck_inbound() -> object:
+    return inbound_process.process_stuck()
 
 
 def _sweep_sla_breaches() -> object:
@@ -35,6 +46,8 @@ def _sweep_sla_breaches() -> object:
 # (name, job): each returns something worth logging.
 JOBS: tuple[tuple[str, Callable[[], object]], ...] = (
     ("retry_due_emails", _retry_due_emails),
+    ("poll_mailboxes", _poll_mailboxes),
+    ("process_stuck_inbound", _process_stuck_inbound),
     ("sweep_pending_uploads", _sweep_pending_uploads),
     ("sweep_sla_breaches", _sweep_sla_breaches),
 )
@@ -57,7 +70,8 @@ def run_jobs() -> bool:
 
 class Command(BaseCommand):
     help = (
-        "Run the periodic jobs (retry due outbound e-mails, sweep abandoned uploads, flag "
+        "Run the periodic jobs (retry due outbound e-mails, read the IMAP support mailboxes, "
+        "sweep abandoned uploads, flag "
         "SLA targets about to be missed or missed) "
         "in a loop, or once with --once."
     )
