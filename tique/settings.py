@@ -199,6 +199,15 @@ EMAIL_TIMEOUT = env_int("TIQUE_EMAIL_TIMEOUT", 30, minimum=1)
 _IMAP_SECURITY = ("ssl", "starttls", "none")
 
 
+def _mailbox_kind(name: str) -> str:
+    """`category:slug` of the catalogue entry a mailbox's new tickets become."""
+    value = env_str(name, "query:technical").strip()
+    category, _colon, slug = value.partition(":")
+    if category not in {"query", "request", "incident"} or not slug:
+        raise ImproperlyConfigured(f"{name} must be like query:technical, not {value!r}")
+    return value
+
+
 def _imap_mailboxes() -> list[dict[str, object]]:
     mailboxes: list[dict[str, object]] = []
     for name in env_list("TIQUE_IMAP_MAILBOXES", []):
@@ -230,6 +239,7 @@ def _imap_mailboxes() -> list[dict[str, object]]:
                 "user": env_required(f"{prefix}USER"),
                 "password": env_required(f"{prefix}PASSWORD"),
                 "security": security,
+                "kind": _mailbox_kind(f"{prefix}KIND"),
                 **folders,
             }
         )

@@ -88,6 +88,9 @@ class InboundEmail(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     source = models.CharField(_("source"), max_length=16, choices=InboundSource.choices)
+    mailbox = models.CharField(
+        _("mailbox"), max_length=40, blank=True, help_text=_("The IMAP mailbox it came from.")
+    )
     from_address = models.CharField(_("from"), max_length=255, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     state = models.CharField(

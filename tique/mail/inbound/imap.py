@@ -162,7 +162,7 @@ def _poll(connection: imaplib.IMAP4, mailbox: Mailbox, batch: int, result: PollR
         if raw is None:  # expunged meanwhile by another client
             continue
         result.fetched += 1
-        email, created = store_raw(raw, source=InboundSource.IMAP)
+        email, created = store_raw(raw, source=InboundSource.IMAP, mailbox=mailbox.name)
         if created:
             result.stored += 1
             transaction.on_commit(partial(_enqueue, email.pk))

@@ -48,7 +48,7 @@ def _decide(email: InboundEmail) -> Decision:
         return quarantine(f"Could not be read: {error!r}")
     try:
         with transaction.atomic():
-            return route(parsed, received_at=email.received_at)
+            return route(parsed, received_at=email.received_at, mailbox=email.mailbox)
     except Exception as error:
         logger.exception("could not route inbound e-mail %s", email.pk)
         return quarantine(f"Could not be processed: {error!r}")

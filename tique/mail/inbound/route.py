@@ -43,7 +43,16 @@ def quarantine(reason: str) -> Decision:
     return Decision(InboundState.QUARANTINED, reason=reason)
 
 
-def route(parsed: ParsedEmail, *, received_at: dt.datetime) -> Decision:
+def kind_for_mailbox(mailbox: str) -> tuple[str, str]:
+    """The catalogue entry (category, slug) new tickets from a mailbox become."""
+    for entry in settings.TIQUE_IMAP_MAILBOXES:
+        if entry["name"] == mailbox and entry.get("kind"):
+            category, _colon, slug = str(entry["kind"]).partition(":")
+            return category, slug
+    return DEFAULT_KIND
+
+
+def route(parsed: ParsedEmail, *, received_at: dt.datetime, mailbox: str = "") -> Decision:
     """Decide and do: bounces are recorded, automatic mail is ignored, a reply is added
     to its ticket, a new message opens one; anything doubtful goes to quarantine. Runs
     inside the caller's transaction."""
@@ -59,7 +68,7 @@ def route(parsed: ParsedEmail, *, received_at: dt.datetime) -> Decision:
     ticket = _ticket_about(parsed)
     if ticket is not None:
         return _reply(parsed, sender, ticket)
-    return _new_ticket(parsed, sender, received_at)
+    return _new_ticket(parsed, sender, received_at, kind_for_mailbox(mailbox))
 
 
 def _ticket_about(parsed: ParsedEmail) -> Ticket | None:
@@ -132,13 +141,15 @@ def _reply(parsed: ParsedEmail, sender: User | None, ticket: Ticket) -> Decision
     return Decision(InboundState.PROCESSED, InboundOutcome.REPLY, _refused(refused), ticket)
 
 
-def _new_ticket(parsed: ParsedEmail, sender: User | None, received_at: dt.datetime) -> Decision:
+def _new_ticket(
+    parsed: ParsedEmail, sender: User | None, received_at: dt.datetime, kind_key: tuple[str, str]
+) -> Decision:
     if sender is None:
         return quarantine(f"Unknown sender {parsed.from_address or '(none)'}.")
     if sender.is_staff:
         return quarantine("An e-mail from staff that is about no ticket.")
     membership = next((m for m in memberships_of(sender) if permissions.can_open_tickets(m)), None)
-    kind = selectors.catalogue_entry(*DEFAULT_KIND)
+    kind = selectors.catalogue_entry(*kind_key) or selectors.catalogue_entry(*DEFAULT_KIND)
     if membership is None or kind is None:
         return quarantine(f"{sender.email} may not open tickets.")
     uploads, refused = _uploads(parsed)

@@ -30,7 +30,7 @@ def _headers(raw: bytes) -> tuple[str, str, str]:
     return message_id, value("From"), value("Subject")
 
 
-def store_raw(raw: bytes, *, source: InboundSource) -> tuple[InboundEmail, bool]:
+def store_raw(raw: bytes, *, source: InboundSource, mailbox: str = "") -> tuple[InboundEmail, bool]:
     """The stored message and whether it is new. A message already stored (the same
     Message-ID, or the same bytes when it has none) is returned as it is."""
     digest = hashlib.sha256(raw).hexdigest()
@@ -46,6 +46,7 @@ def store_raw(raw: bytes, *, source: InboundSource) -> tuple[InboundEmail, bool]
                 sha256=digest,
                 message_id=message_id,
                 source=source,
+                mailbox=mailbox,
                 from_address=sender,
                 subject=subject,
             )

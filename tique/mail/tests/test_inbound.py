@@ -251,3 +251,26 @@ def test_mail_a_dead_workers_half_processed_message_is_retried_then_quarantined(
     process_stuck(now=later)
     stuck.refresh_from_db()
     assert stuck.state == InboundState.QUARANTINED
+
+
+def test_a_mailbox_names_what_its_new_tickets_become(acme_admin, settings):
+    settings.TIQUE_IMAP_MAILBOXES = [
+        {
+            "name": "ventas",
+            "host": "x",
+            "port": 993,
+            "user": "u",
+            "password": "p",
+            "kind": "query:commercial",
+        }
+    ]
+    raw = mail("admin@acme.example")
+    email, _created = store_raw(raw, source=InboundSource.IMAP, mailbox="ventas")
+    ticket = process(email.pk).ticket
+    assert ticket is not None
+    assert ticket.kind.slug == "commercial"
+    assert ticket.team is not None and ticket.team.slug == "commercial"
+    raw = mail("admin@acme.example", subject="Otro")
+    other, _created = store_raw(raw, source=InboundSource.PIPE)
+    plain = process(other.pk).ticket
+    assert plain is not None and plain.kind.slug == "technical"
