@@ -22,6 +22,11 @@ urlpatterns = [
     path("tickets/<int:number>/presence/", views.presence, name="presence"),
     path("tickets/<int:number>/canned/", views.canned_insert, name="canned-insert"),
     path(
+        "tickets/<int:number>/messages/<int:message_id>/original/",
+        views.message_original,
+        name="message-original",
+    ),
+    path(
         "tickets/<int:number>/attachments/<int:attachment_id>/",
         views.attachment_download,
         name="attachment-download",

@@ -36,6 +36,7 @@ from tique.desk.forms import (
     TicketNumberForm,
     TicketUpdateForm,
 )
+from tique.mail.models import InboundEmail
 from tique.tickets import permissions, selectors, services
 from tique.tickets.choices import Priority, Status
 from tique.tickets.models import CannedReply, Ticket
@@ -452,3 +453,21 @@ def attachment_download(
         user=agent, number=number, attachment_id=attachment_id
     )
     return attachment_response(request, attachment)
+
+
+@desk_view
+def message_original(
+    request: HttpRequest, agent: User, number: int, message_id: int
+) -> HttpResponse:
+    """The e-mail a message came from, exactly as it was received (the thread shows it
+    without its quoted history and signature)."""
+    ticket = _ticket_or_redirect(agent, number)
+    message = get_object_or_404(ticket.messages.exclude(email_message_id=""), pk=message_id)
+    original = get_object_or_404(InboundEmail, message_id=message.email_message_id)
+    response = HttpResponse(bytes(original.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ticket-{ticket.number}-{message.pk}.eml"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -54,13 +54,19 @@ def desk_urls(acme_admin, agent):
             kwargs={"number": ticket.number, "attachment_id": attachment.pk},
         )
     )
+    urls.append(
+        reverse(
+            "desk:message-original",
+            kwargs={"number": ticket.number, "message_id": message.pk},
+        )
+    )
     return urls
 
 
 def test_the_list_of_desk_urls_is_complete():
     from tique.desk import urls
 
-    assert len(urls.urlpatterns) == 4 + 2 + len(TICKET_URLS) + 1
+    assert len(urls.urlpatterns) == 4 + 2 + len(TICKET_URLS) + 2
 
 
 @pytest.mark.parametrize("persona", ["acme_admin", "ana"])

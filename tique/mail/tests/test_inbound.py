@@ -274,3 +274,20 @@ def test_a_mailbox_names_what_its_new_tickets_become(acme_admin, settings):
     other, _created = store_raw(raw, source=InboundSource.PIPE)
     plain = process(other.pk).ticket
     assert plain is not None and plain.kind.slug == "technical"
+
+
+def test_agents_can_download_the_original_of_an_e_mailed_message(acme_admin, agent, client_for):
+    from django.urls import reverse
+
+    raw = mail("admin@acme.example", body="Texto\n\n-- \nFirma de Marta")
+    email = receive(raw)
+    message = email.ticket.messages.get()
+    url = reverse(
+        "desk:message-original", kwargs={"number": email.ticket.number, "message_id": message.pk}
+    )
+    response = client_for(agent).get(url)
+    assert response.status_code == 200
+    assert response.content == raw
+    assert response["Content-Type"] == "message/rfc822"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert client_for(acme_admin).get(url).status_code == 404
