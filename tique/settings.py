@@ -162,6 +162,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The support mailbox customers write to; replies go to its plus-address with the
 # ticket's token (ayuda+10045-…@…).
 TIQUE_SUPPORT_ADDRESS = env_str("TIQUE_SUPPORT_ADDRESS", DEFAULT_FROM_EMAIL)
+# A reply naming a ticket its sender may not see: "quarantine" it, or open a "new_ticket"
+# for the sender (who is told nothing of the other ticket).
+TIQUE_MAIL_FOREIGN_REPLY = env_choice(
+    "TIQUE_MAIL_FOREIGN_REPLY", "quarantine", ("quarantine", "new_ticket")
+)
+# A new e-mail from an address with no account: "quarantine" it (the unknown senders'
+# queue supervisors look at), or "reject" it with a polite answer (a few per hour).
+TIQUE_MAIL_UNKNOWN_SENDERS = env_choice(
+    "TIQUE_MAIL_UNKNOWN_SENDERS", "quarantine", ("quarantine", "reject")
+)
 # Automatic acknowledgements of e-mailed tickets one sender may get per hour.
 TIQUE_MAIL_ACK_LIMIT = env_int("TIQUE_MAIL_ACK_LIMIT", 5, minimum=1)
 

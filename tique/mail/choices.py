@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     URGENT_AFTER_HOURS = "urgent_after_hours", _("Service-affecting incident out of hours")
     SLA_WARNING = "sla_warning", _("SLA target about to be missed")
     SLA_BREACHED = "sla_breached", _("SLA target missed")
+    UNKNOWN_SENDER = "unknown_sender", _("Answer to an address with no account")
 
 
 # The kinds meant for the provider's staff and for customers: a preferences form shows
@@ -63,6 +64,7 @@ class InboundOutcome(models.TextChoices):
     REPLY = "reply", _("Added to a ticket")
     AUTOMATIC = "automatic", _("Automatic message, ignored")
     BOUNCE = "bounce", _("Bounce of one of our e-mails")
+    REJECTED = "rejected", _("Unknown sender, answered politely")
 
 
 class InboundSource(models.TextChoices):

@@ -160,3 +160,30 @@ def queue(
 
 def enqueue(email_id: int) -> None:
     send_outbound_email.enqueue(email_id)
+
+
+def queue_to_stranger(*, address: str, subject: str, in_reply_to: str) -> OutboundEmail | None:
+    """The polite answer to a new e-mail from an address with no account: in Spanish and
+    English (we know nothing of their language), threaded after their message."""
+    if _suppressed.get():
+        return None
+    context = {"site_name": settings.SITE_NAME, "site_url": settings.TIQUE_SITE_URL}
+    texts = [render(NotificationKind.UNKNOWN_SENDER, context, code) for code in ("es", "en")]
+    email = OutboundEmail.objects.create(
+        to_address=address.lower(),
+        kind=NotificationKind.UNKNOWN_SENDER,
+        language="es",
+        subject=f"Re: {subject}"[:SUBJECT_MAX] if subject else texts[0].subject,
+        text_body="\n\n".join(t.text.strip() for t in texts),
+        html_body="<hr>".join(t.html for t in texts),
+        message_id=f"<reply.{uuid.uuid4().hex}@{settings.TIQUE_MAIL_DOMAIN}>",
+        in_reply_to=in_reply_to,
+        references=in_reply_to,
+    )
+    email_id = email.pk
+
+    def send_after_commit() -> None:
+        enqueue(email_id)
+
+    transaction.on_commit(send_after_commit, robust=True)
+    return email

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from tique.accounts.models import User
 from tique.accounts.selectors import memberships_of
 from tique.core import ratelimit
+from tique.mail import compose
 from tique.mail.choices import InboundOutcome, InboundState, OutboundState
 from tique.mail.inbound.parse import ParsedEmail
 from tique.mail.inbound.tokens import number_from_recipients
@@ -66,9 +67,17 @@ def route(parsed: ParsedEmail, *, received_at: dt.datetime, mailbox: str = "") -
         return Decision(InboundState.PROCESSED, InboundOutcome.AUTOMATIC)
     sender = User.objects.filter(email__iexact=parsed.from_address, is_active=True).first()
     ticket = _ticket_about(parsed)
+    kind = kind_for_mailbox(mailbox)
     if ticket is not None:
-        return _reply(parsed, sender, ticket)
-    return _new_ticket(parsed, sender, received_at, kind_for_mailbox(mailbox))
+        if _may_add(sender, ticket) or settings.TIQUE_MAIL_FOREIGN_REPLY != "new_ticket":
+            return _reply(parsed, sender, ticket)
+        # Not theirs: a ticket of their own, with no word of the other one.
+        return _new_ticket(parsed, sender, received_at, kind)
+    return _new_ticket(parsed, sender, received_at, kind)
+
+
+def _may_add(sender: User | None, ticket: Ticket) -> bool:
+    return sender is not None and Ticket.objects.visible_to(sender).filter(pk=ticket.pk).exists()
 
 
 def _ticket_about(parsed: ParsedEmail) -> Ticket | None:
@@ -119,7 +128,7 @@ def _uploads(parsed: ParsedEmail) -> tuple[list[UploadedFile], list[str]]:
 
 
 def _reply(parsed: ParsedEmail, sender: User | None, ticket: Ticket) -> Decision:
-    if sender is None or not Ticket.objects.visible_to(sender).filter(pk=ticket.pk).exists():
+    if sender is None or not _may_add(sender, ticket):
         return quarantine(
             f"{parsed.from_address or 'An unknown sender'} may not add to ticket #{ticket.number}."
         )
@@ -145,7 +154,7 @@ def _new_ticket(
     parsed: ParsedEmail, sender: User | None, received_at: dt.datetime, kind_key: tuple[str, str]
 ) -> Decision:
     if sender is None:
-        return quarantine(f"Unknown sender {parsed.from_address or '(none)'}.")
+        return _stranger(parsed)
     if sender.is_staff:
         return quarantine("An e-mail from staff that is about no ticket.")
     membership = next((m for m in memberships_of(sender) if permissions.can_open_tickets(m)), None)
@@ -181,3 +190,18 @@ def _new_ticket(
 
 def _refused(refused: list[str]) -> str:
     return ("Attachments not accepted: " + "; ".join(refused)) if refused else ""
+
+
+def _stranger(parsed: ParsedEmail) -> Decision:
+    """A new e-mail from an address with no account: the unknown senders' queue (the
+    quarantine), or a polite answer when so configured (a few per address and hour)."""
+    reason = f"Unknown sender {parsed.from_address or '(none)'}."
+    if settings.TIQUE_MAIL_UNKNOWN_SENDERS != "reject" or not parsed.from_address:
+        return quarantine(reason)
+    if ratelimit.hit(
+        "mail-stranger", parsed.from_address, limit=settings.TIQUE_MAIL_ACK_LIMIT, window=3600
+    ):
+        compose.queue_to_stranger(
+            address=parsed.from_address, subject=parsed.subject, in_reply_to=parsed.message_id
+        )
+    return Decision(InboundState.PROCESSED, InboundOutcome.REJECTED, reason)

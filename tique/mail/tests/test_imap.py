@@ -263,6 +263,7 @@ def test_mailboxes_are_read_from_the_environment(env):
         "security": "ssl",
         "folder": "INBOX",
         "processed_folder": "",
+        "kind": "query:technical",
     }
     assert (billing["security"], billing["port"], billing["folder"]) == (
         "starttls",
@@ -278,6 +279,7 @@ def test_mailboxes_are_read_from_the_environment(env):
         ({"TIQUE_IMAP_MAILBOXES": "support"}, "TIQUE_IMAP_SUPPORT_HOST must be set"),
         ({"TIQUE_IMAP_SUPPORT_SECURITY": "tls"}, "TIQUE_IMAP_SUPPORT_SECURITY must be one of"),
         ({"TIQUE_IMAP_SUPPORT_PORT": "imap"}, "TIQUE_IMAP_SUPPORT_PORT must be an integer"),
+        ({"TIQUE_IMAP_SUPPORT_KIND": "ventas"}, "TIQUE_IMAP_SUPPORT_KIND must be like"),
         ({"TIQUE_IMAP_SUPPORT_PASSWORD": ""}, "TIQUE_IMAP_SUPPORT_PASSWORD must be set"),
         ({"TIQUE_IMAP_MAILBOXES": "support,SUPPORT"}, "names 'SUPPORT' twice"),
         ({"TIQUE_IMAP_MAILBOXES": "sop-orte"}, "not a valid name"),

@@ -291,3 +291,33 @@ def test_agents_can_download_the_original_of_an_e_mailed_message(acme_admin, age
     assert response["Content-Type"] == "message/rfc822"
     assert response["Content-Disposition"].startswith("attachment;")
     assert client_for(acme_admin).get(url).status_code == 404
+
+
+def test_an_unknown_sender_can_be_answered_politely_a_few_times_an_hour(db, settings):
+    settings.TIQUE_MAIL_UNKNOWN_SENDERS = "reject"
+    settings.TIQUE_MAIL_ACK_LIMIT = 2
+    outcomes = [
+        receive(mail("desconocido@otra.example", subject=f"Hola {n}")).outcome for n in range(3)
+    ]
+    assert outcomes == [InboundOutcome.REJECTED] * 3
+    answers = OutboundEmail.objects.filter(to_address="desconocido@otra.example")
+    assert answers.count() == 2
+    answer = answers.first()
+    assert answer is not None
+    # Both languages: nothing tells us which one a stranger reads.
+    assert "no ha abierto ningún ticket" in answer.text_body
+    assert "it has not opened a ticket" in answer.text_body
+    assert answer.ticket is None and answer.in_reply_to.startswith("<")
+    assert not Ticket.objects.exists()
+
+
+def test_a_reply_about_someone_elses_ticket_can_open_the_senders_own(
+    acme_admin, beta_admin, settings
+):
+    settings.TIQUE_MAIL_FOREIGN_REPLY = "new_ticket"
+    theirs = open_ticket(acme_admin)
+    email = receive(mail("admin@beta.example", subject=f"Re: [#{theirs.number}] Desvío"))
+    assert email.outcome == InboundOutcome.NEW_TICKET
+    assert email.ticket is not None and email.ticket != theirs
+    assert email.ticket.account.customer_code == "C-10002"
+    assert theirs.messages.count() == 1
