@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tique.accounts.models import User
 from tique.mail.choices import (
@@ -91,7 +92,9 @@ class InboundEmail(models.Model):
     mailbox = models.CharField(
         _("mailbox"), max_length=40, blank=True, help_text=_("The IMAP mailbox it came from.")
     )
-    from_address = models.CharField(_("from"), max_length=255, blank=True)
+    from_address = models.CharField(
+        pgettext_lazy("e-mail header", "from"), max_length=255, blank=True
+    )
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     state = models.CharField(
         _("state"), max_length=16, choices=InboundState.choices, default=InboundState.RECEIVED

@@ -3,7 +3,9 @@ same message received twice is stored once."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
@@ -24,7 +26,11 @@ def _headers(raw: bytes) -> tuple[str, str, str]:
         return "", "", ""
 
     def value(name: str) -> str:
-        return " ".join(str(headers.get(name, "") or "").split())[:MAX_HEADER]
+        text = str(headers.get(name, "") or "")
+        # =?utf-8?q?…?= words, for a readable list; a broken one stays as written.
+        with contextlib.suppress(ValueError, LookupError, UnicodeDecodeError):
+            text = str(make_header(decode_header(text)))
+        return " ".join(text.split())[:MAX_HEADER]
 
     message_id = value("Message-ID").replace(" ", "")
     return message_id, value("From"), value("Subject")

@@ -321,3 +321,12 @@ def test_a_reply_about_someone_elses_ticket_can_open_the_senders_own(
     assert email.ticket is not None and email.ticket != theirs
     assert email.ticket.account.customer_code == "C-10002"
     assert theirs.messages.count() == 1
+
+
+def test_the_stored_subject_and_sender_are_decoded_for_the_list(db):
+    raw = (
+        b"From: =?utf-8?q?Jos=C3=A9?= <jose@acme.example>\r\nTo: ayuda@tique.example\r\n"
+        b"Subject: =?utf-8?q?Extensi=C3=B3n_104?=\r\nMessage-ID: <x-1@acme.example>\r\n\r\nHola\r\n"
+    )
+    email, _created = store_raw(raw, source=InboundSource.PIPE)
+    assert (email.subject, email.from_address) == ("Extensión 104", "José <jose@acme.example>")
