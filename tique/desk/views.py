@@ -132,7 +132,7 @@ def _apply_bulk(ticket: Ticket, agent: User, data: dict[str, Any]) -> None:
         )
 
 
-def _ticket_or_redirect(agent: User, number: int) -> Ticket:
+def _visible_ticket(agent: User, number: int) -> Ticket:
     return selectors.ticket_get_visible(user=agent, number=number)
 
 
@@ -183,9 +183,9 @@ def _detail_context(
 
 @desk_view
 def ticket_detail(request: HttpRequest, agent: User, number: int) -> HttpResponse:
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     if ticket.merged_into_id is not None:
-        survivor = Ticket.objects.get(pk=ticket.merged_into_id)
+        survivor = selectors.ticket_survivor(ticket)
         messages.info(
             request,
             _("Ticket #%(old)s was merged into #%(new)s.")
@@ -211,7 +211,7 @@ def _report(request: HttpRequest, error: ValidationError | PermissionDenied) -> 
 @desk_view
 @require_POST
 def ticket_reply(request: HttpRequest, agent: User, number: int) -> HttpResponse:
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     form = DeskReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -241,7 +241,7 @@ def ticket_reply(request: HttpRequest, agent: User, number: int) -> HttpResponse
 @desk_view
 @require_POST
 def ticket_update(request: HttpRequest, agent: User, number: int) -> HttpResponse:
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     form = TicketUpdateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a valid status, priority, team and assignee."))
@@ -267,7 +267,7 @@ def ticket_update(request: HttpRequest, agent: User, number: int) -> HttpRespons
 @desk_view
 @require_POST
 def ticket_take(request: HttpRequest, agent: User, number: int) -> HttpResponse:
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     services.ticket_assign(ticket=ticket, actor=agent, assignee=agent)
     messages.success(request, _("The ticket is yours."))
     return redirect(_detail_url(ticket))
@@ -287,7 +287,7 @@ def _other_ticket(request: HttpRequest, agent: User) -> Ticket | None:
 @desk_view
 @require_POST
 def ticket_merge(request: HttpRequest, agent: User, number: int) -> HttpResponse:
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     target = _other_ticket(request, agent)
     if target is None:
         return redirect(_detail_url(ticket))
@@ -306,7 +306,7 @@ def ticket_merge(request: HttpRequest, agent: User, number: int) -> HttpResponse
 @desk_view
 @require_POST
 def ticket_link(request: HttpRequest, agent: User, number: int) -> HttpResponse:
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     other = _other_ticket(request, agent)
     if other is not None:
         try:
@@ -323,7 +323,7 @@ def ticket_link(request: HttpRequest, agent: User, number: int) -> HttpResponse:
 @require_POST
 def ticket_outage(request: HttpRequest, agent: User, number: int) -> HttpResponse:
     """Mark or unmark the ticket as a known outage, or attach it to (detach it from) one."""
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     action = request.POST.get("action", "")
     try:
         if action in {"mark", "unmark"}:
@@ -342,7 +342,7 @@ def ticket_outage(request: HttpRequest, agent: User, number: int) -> HttpRespons
 @desk_view
 @require_POST
 def outage_broadcast(request: HttpRequest, agent: User, number: int) -> HttpResponse:
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     form = BroadcastForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the update to post."))
@@ -368,7 +368,7 @@ def outage_broadcast(request: HttpRequest, agent: User, number: int) -> HttpResp
 def presence(request: HttpRequest, agent: User, number: int) -> HttpResponse:
     """The ticket page reports it is open (and whether a reply is being written) and
     gets back who else is on the ticket."""
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     services.presence_touch(ticket=ticket, user=agent, replying=bool(request.POST.get("body")))
     others = selectors.presence_others(ticket=ticket, user=agent)
     return render(request, "desk/tickets/_presence.html", {"presence": others})
@@ -377,7 +377,7 @@ def presence(request: HttpRequest, agent: User, number: int) -> HttpResponse:
 @desk_view
 def canned_insert(request: HttpRequest, agent: User, number: int) -> HttpResponse:
     """htmx: the reply box with a canned reply added to what was already typed."""
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     canned: QuerySet[Any] = selectors.canned_replies_for(agent)
     chosen = request.GET.get("canned", "")
     reply = get_object_or_404(canned, pk=int(chosen) if chosen.isdigit() else 0)
@@ -461,7 +461,7 @@ def message_original(
 ) -> HttpResponse:
     """The e-mail a message came from, exactly as it was received (the thread shows it
     without its quoted history and signature)."""
-    ticket = _ticket_or_redirect(agent, number)
+    ticket = _visible_ticket(agent, number)
     message = get_object_or_404(ticket.messages.exclude(email_message_id=""), pk=message_id)
     original = get_object_or_404(InboundEmail, message_id=message.email_message_id)
     response = HttpResponse(bytes(original.raw), content_type="message/rfc822")

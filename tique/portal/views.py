@@ -158,8 +158,7 @@ def _keep_valid_files(
     return [*submission.kept, *new]
 
 
-def _detail_context(customer: Customer, number: int, reply_form: ReplyForm) -> dict[str, Any]:
-    ticket = selectors.ticket_get_visible(user=customer.user, number=number)
+def _detail_context(customer: Customer, ticket: Ticket, reply_form: ReplyForm) -> dict[str, Any]:
     membership = customer.membership_in(ticket.account_id)
     return {
         "ticket": ticket,
@@ -179,15 +178,15 @@ def _detail_context(customer: Customer, number: int, reply_form: ReplyForm) -> d
 def ticket_detail(request: HttpRequest, customer: Customer, number: int) -> HttpResponse:
     ticket = selectors.ticket_get_visible(user=customer.user, number=number)
     if ticket.merged_into_id is not None:
-        survivor = Ticket.objects.visible_to(customer.user).filter(pk=ticket.merged_into_id).first()
-        if survivor is not None:
+        survivor = selectors.ticket_survivor(ticket)
+        if Ticket.objects.visible_to(customer.user).filter(pk=survivor.pk).exists():
             messages.info(
                 request,
                 _("Ticket #%(old)s was merged into #%(new)s: the conversation goes on here.")
                 % {"old": ticket.number, "new": survivor.number},
             )
             return redirect("portal:ticket-detail", number=survivor.number)
-    context = _detail_context(customer, number, ReplyForm())
+    context = _detail_context(customer, ticket, ReplyForm())
     return render(request, "portal/tickets/detail.html", context)
 
 
@@ -213,7 +212,7 @@ def ticket_reply(request: HttpRequest, customer: Customer, number: int) -> HttpR
             messages.success(request, _("Your reply was added."))
             url = reverse("portal:ticket-detail", kwargs={"number": number})
             return redirect(f"{url}#latest")
-    context = _detail_context(customer, number, form)
+    context = _detail_context(customer, ticket, form)
     return render(request, "portal/tickets/detail.html", context, status=400)
 
 

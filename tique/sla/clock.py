@@ -38,10 +38,12 @@ def policy_for(ticket: Ticket) -> SlaPolicy | None:
     )
 
 
-def _calendar(policy: SlaPolicy | None) -> BusinessCalendar | None:
+def _calendar(
+    policy: SlaPolicy | None, default: BusinessCalendar | None = None
+) -> BusinessCalendar | None:
     if policy is not None and policy.calendar is not None:
         return policy.calendar
-    return default_calendar()
+    return default if default is not None else default_calendar()
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,11 @@ class Clock:
         return business_time.business_minutes_between(start, end, self.calendar)
 
 
-def clock_for(ticket: Ticket) -> Clock:
+def clock_for(ticket: Ticket, default: BusinessCalendar | None = None) -> Clock:
+    """`default`: the default calendar when the caller has already read it."""
     policy = ticket.sla_policy
     always = ticket.sla_24x7 or (policy is not None and not policy.business_hours)
-    return Clock(calendar=None if always else _calendar(policy), always=always)
+    return Clock(calendar=None if always else _calendar(policy, default), always=always)
 
 
 @dataclass(frozen=True)
@@ -78,11 +81,12 @@ class Arrival:
     attend_from: dt.datetime
 
 
-def classify_arrival(ticket: Ticket, now: dt.datetime) -> Arrival:
+def classify_arrival(
+    ticket: Ticket, now: dt.datetime, calendar: BusinessCalendar | None
+) -> Arrival:
     """While the provider is open everything is attended now. While it is closed, a
     ticket that stops the telephone service is attended now too, at urgent priority on
     the 24×7 clock; anything else waits for the next opening."""
-    calendar = default_calendar()
     if calendar is None or not calendar.after_hours_rule or business_time.is_open(now, calendar):
         return Arrival(AfterHours.NO, now)
     if ticket.service_affecting:
@@ -93,7 +97,8 @@ def classify_arrival(ticket: Ticket, now: dt.datetime) -> Arrival:
 def start(ticket: Ticket, now: dt.datetime) -> Arrival:
     """On creation: classify, choose the policy and set the first due times (the caller
     saves the ticket)."""
-    arrival = classify_arrival(ticket, now)
+    calendar = default_calendar()
+    arrival = classify_arrival(ticket, now, calendar)
     ticket.after_hours = arrival.after_hours
     ticket.attend_from = arrival.attend_from
     if arrival.after_hours == AfterHours.URGENT:
@@ -103,7 +108,7 @@ def start(ticket: Ticket, now: dt.datetime) -> Arrival:
     policy = ticket.sla_policy
     if policy is None:
         return arrival
-    clock = clock_for(ticket)
+    clock = clock_for(ticket, calendar)
     ticket.first_response_due_at = clock.add(arrival.attend_from, policy.first_response_minutes)
     ticket.resolution_due_at = clock.add(arrival.attend_from, policy.resolution_minutes)
     return arrival

@@ -96,6 +96,16 @@ def ticket_get_visible(*, user: User | AnonymousUser, number: int) -> Ticket:
         raise Http404("No such ticket") from None
 
 
+def ticket_survivor(ticket: Ticket) -> Ticket:
+    """The ticket a merged ticket lives on in (following merges of merges); the ticket
+    itself when it was never merged."""
+    seen = {ticket.pk}
+    while ticket.merged_into_id is not None and ticket.merged_into_id not in seen:
+        seen.add(ticket.merged_into_id)
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+    return ticket
+
+
 def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[Message]:
     """The thread oldest first, with authors and attachments in a constant number of queries."""
     messages = ticket.messages.select_related("author").prefetch_related(

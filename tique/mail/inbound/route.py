@@ -90,9 +90,7 @@ def _ticket_about(parsed: ParsedEmail) -> Ticket | None:
     if number is None:
         return None
     ticket = Ticket.objects.filter(number=number).first()
-    while ticket is not None and ticket.merged_into_id is not None:
-        ticket = Ticket.objects.filter(pk=ticket.merged_into_id).first()
-    return ticket
+    return selectors.ticket_survivor(ticket) if ticket is not None else None
 
 
 _OUR_ID = re.compile(r"^<ticket-(\d{1,18})(?:\.[0-9a-f]+)?@(.+)>$")
