@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",
     "tique.core",
     "tique.accounts",
     "tique.tickets",
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "tique.sla",
     "tique.portal",
     "tique.desk",
+    "tique.api",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +144,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 TIQUE_ATTACHMENT_MAX_BYTES = env_int("TIQUE_ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 TIQUE_ATTACHMENT_MAX_FILES = env_int("TIQUE_ATTACHMENT_MAX_FILES", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The REST API: requests per window for each token (or signed-in user), and the largest
+# JSON body (uploads are limited by TIQUE_ATTACHMENT_MAX_MB).
+TIQUE_API_RATE_LIMIT = env_int("TIQUE_API_RATE_LIMIT", 600, minimum=1)
+TIQUE_API_RATE_WINDOW = env_int("TIQUE_API_RATE_WINDOW", 60, minimum=1)
+TIQUE_API_MAX_BODY_BYTES = env_int("TIQUE_API_MAX_BODY_KB", 512, minimum=1) * 1024
 TIQUE_TICKETS_PER_PAGE = env_int("TIQUE_TICKETS_PER_PAGE", 25, minimum=5)
 # Minutes before an SLA target's due time at which the assignee is warned.
 TIQUE_SLA_WARN_MINUTES = env_int("TIQUE_SLA_WARN_MINUTES", 30, minimum=1)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tique.accounts import views as account_views
+from tique.api.api import api
 
 auth_patterns = [
     path("login/", account_views.SignInView.as_view(), name="login"),
@@ -32,4 +33,5 @@ urlpatterns = [
     path("tickets/", include("tique.portal.urls")),
     path("desk/", include("tique.desk.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

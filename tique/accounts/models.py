@@ -220,3 +220,50 @@ class Team(models.Model):
     @property
     def name(self) -> str:
         return pick(es=self.name_es, en=self.name_en)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        """Not revoked, not expired, and its user still active."""
+        now = timezone.now()
+        return self.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now),
+            revoked_at__isnull=True,
+            user__is_active=True,
+        )
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API. Only a SHA-256 digest of the secret is kept
+    (the secret is random, 256 bits, so a fast digest is enough); the user sees the
+    secret once, when it is made."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("Can read, but every change is refused.")
+    )
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_token_user")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        expired = self.expires_at is not None and self.expires_at <= timezone.now()
+        return self.revoked_at is None and not expired

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
-from tique.accounts.models import Account, Membership, User
+from tique.accounts.models import Account, ApiToken, Membership, User
+from tique.accounts.services import TOKEN_PREFIX, api_token_digest
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -14,3 +15,19 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 
 def account_users(account: Account) -> QuerySet[User]:
     return User.objects.filter(memberships__account=account).order_by("full_name", "email")
+
+
+def api_token_for_secret(secret: str) -> ApiToken | None:
+    """The usable token with this secret, with its user; None for anything else."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    return (
+        ApiToken.objects.usable()
+        .select_related("user")
+        .filter(digest=api_token_digest(secret))
+        .first()
+    )
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

@@ -589,3 +589,24 @@ class TicketPresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on #{self.ticket_id}"
+
+
+class IdempotencyKey(models.Model):
+    """An `Idempotency-Key` a client sent with a new ticket: the same key again returns
+    the ticket it made instead of making another. The fingerprint of the request is kept
+    so that a key reused for a different ticket is refused rather than misread."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="tkt_idempotency_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

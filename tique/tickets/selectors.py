@@ -106,13 +106,19 @@ def ticket_survivor(ticket: Ticket) -> Ticket:
     return ticket
 
 
-def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[Message]:
-    """The thread oldest first, with authors and attachments in a constant number of queries."""
+def thread_messages(*, ticket: Ticket, include_internal: bool) -> QuerySet[Message]:
+    """The thread with authors and attachments in a constant number of queries (unordered)."""
     messages = ticket.messages.select_related("author").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "id"))
     )
     if not include_internal:
         messages = messages.filter(is_internal=False)
+    return messages
+
+
+def ticket_thread(*, ticket: Ticket, include_internal: bool) -> list[Message]:
+    """The thread oldest first."""
+    messages = thread_messages(ticket=ticket, include_internal=include_internal)
     return list(messages.order_by("created_at", "id"))
 
 

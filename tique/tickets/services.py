@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,7 @@ from tique.tickets.models import (
     Attachment,
     CannedReply,
     CatalogueEntry,
+    IdempotencyKey,
     IncidentKind,
     Message,
     QueryKind,
@@ -520,3 +521,58 @@ def canned_reply_delete(*, reply: CannedReply, actor: User) -> None:
     if reply.owner_id != actor.pk:
         raise PermissionDenied("only the owner deletes a personal canned reply")
     reply.delete()
+
+
+# --- Retried creations ------------------------------------------------------------------
+
+IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class IdempotentResult:
+    ticket: Ticket
+    replayed: bool
+
+
+class IdempotencyConflict(Exception):
+    """The key was used before for a request with other contents."""
+
+
+def ticket_create_once(*, draft: TicketDraft, key: str, fingerprint: str) -> IdempotentResult:
+    """`ticket_create`, unless this user already made a ticket with this key (in the last
+    24 hours): then that ticket. Two concurrent requests with one key make one ticket: the
+    second waits on the key's unique index and then finds the first one's ticket."""
+    user = draft.created_by
+    since = timezone.now() - IDEMPOTENCY_WINDOW
+    IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=since).delete()
+    existing = _idempotent_hit(user, key, fingerprint)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            ticket = ticket_create(draft=draft)
+            IdempotencyKey.objects.create(
+                user=user, key=key, fingerprint=fingerprint, ticket=ticket
+            )
+    except IntegrityError:
+        existing = _idempotent_hit(user, key, fingerprint)
+        if existing is None:
+            raise
+        return existing
+    return IdempotentResult(ticket=ticket, replayed=False)
+
+
+def _idempotent_hit(user: User, key: str, fingerprint: str) -> IdempotentResult | None:
+    found = IdempotencyKey.objects.filter(user=user, key=key).select_related("ticket").first()
+    if found is None:
+        return None
+    if found.fingerprint != fingerprint:
+        raise IdempotencyConflict(key)
+    return IdempotentResult(ticket=found.ticket, replayed=True)
+
+
+def idempotency_keys_sweep() -> int:
+    """Forget keys older than the window (the scheduler runs this)."""
+    since = timezone.now() - IDEMPOTENCY_WINDOW
+    deleted, _rows = IdempotencyKey.objects.filter(created_at__lt=since).delete()
+    return deleted

@@ -18,6 +18,7 @@ from tique.mail.inbound import process as inbound_process
 from tique.mail.inbound.imap import poll_mailboxes
 from tique.sla import breaches as sla_breaches
 from tique.tickets import pending_uploads
+from tique.tickets import services as ticket_services
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,10 @@ def _sweep_pending_uploads() -> object:
     return pending_uploads.sweep()
 
 
+def _sweep_idempotency_keys() -> object:
+    return ticket_services.idempotency_keys_sweep()
+
+
 def _process_stuck_inbound() -> object:
     return inbound_process.process_stuck()
 
@@ -50,6 +55,7 @@ JOBS: tuple[tuple[str, Callable[[], object]], ...] = (
     ("process_stuck_inbound", _process_stuck_inbound),
     ("sweep_pending_uploads", _sweep_pending_uploads),
     ("sweep_sla_breaches", _sweep_sla_breaches),
+    ("sweep_idempotency_keys", _sweep_idempotency_keys),
 )
 
 
