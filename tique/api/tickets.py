@@ -564,3 +564,36 @@ def ticket_unlink(request: HttpRequest, number: int, other: int) -> Status[None]
         raise not_found()
     services.ticket_unlink(ticket=ticket, other=linked, actor=user)
     return Status(204, None)
+
+
+class EventOut(Schema):
+    kind: str
+    label: str
+    actor: UserRef | None
+    old_value: str
+    new_value: str
+    data: dict[str, Any]
+    created_at: dt.datetime
+
+
+@router.get(
+    "/tickets/{number}/events", response={200: list[EventOut], 403: ErrorOut, 404: ErrorOut}
+)
+def ticket_events(request: HttpRequest, number: int) -> list[EventOut]:
+    """The audit trail, oldest first: who changed what, from what to what (staff)."""
+    user = caller(request)
+    ticket = get_ticket(user, number)
+    if not permissions.can_work_tickets(user):
+        raise ApiError(403, "forbidden", _("The audit trail is for staff."))
+    return [
+        EventOut(
+            kind=event.kind,
+            label=str(event.get_kind_display()),
+            actor=user_ref(event.actor),
+            old_value=event.old_value,
+            new_value=event.new_value,
+            data=event.data,
+            created_at=event.created_at,
+        )
+        for event in selectors.ticket_events(ticket=ticket)
+    ]
