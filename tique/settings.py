@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tique.tickets",
     "tique.mail",
     "tique.sla",
+    "tique.webhooks",
     "tique.portal",
     "tique.desk",
     "tique.api",
@@ -209,6 +210,17 @@ TIQUE_MAIL_DOMAIN = env_str(
 TIQUE_MAIL_MAX_ATTEMPTS = env_int("TIQUE_MAIL_MAX_ATTEMPTS", 8, minimum=1)
 # Seconds an SMTP conversation may block; well under the sender's ten-minute lease.
 EMAIL_TIMEOUT = env_int("TIQUE_EMAIL_TIMEOUT", 30, minimum=1)
+
+# --- Outbound webhooks (tique.webhooks) ----------------------------------------------
+# Receivers on private, loopback, link-local or otherwise reserved addresses are refused
+# (SSRF guard) unless this is on: for a receiver inside the provider's own network.
+TIQUE_WEBHOOKS_ALLOW_PRIVATE = env_bool("TIQUE_WEBHOOKS_ALLOW_PRIVATE", False)
+# Tries (backing off 1, 2, 4… minutes, at most an hour apart) before a delivery is given up.
+TIQUE_WEBHOOK_MAX_ATTEMPTS = env_int("TIQUE_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+# Deliveries given up in a row before a subscription is disabled.
+TIQUE_WEBHOOK_DISABLE_AFTER = env_int("TIQUE_WEBHOOK_DISABLE_AFTER", 10, minimum=1)
+# Seconds a receiver may take to accept the connection, and between bytes of its answer.
+TIQUE_WEBHOOK_TIMEOUT = env_int("TIQUE_WEBHOOK_TIMEOUT", 10, minimum=1)
 
 # Support mailboxes polled over IMAP by the scheduler (`manage.py poll_mail`): a
 # comma-separated list of names, each configured by TIQUE_IMAP_<NAME>_HOST, _PORT, _USER,

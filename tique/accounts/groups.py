@@ -23,6 +23,8 @@ CONFIGURED_MODELS = [
     ("sla", "openinghours"),
     ("sla", "closingday"),
     ("sla", "slapolicy"),
+    ("webhooks", "webhooksubscription"),
+    ("webhooks", "webhookdelivery"),
 ]
 
 

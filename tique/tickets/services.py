@@ -47,6 +47,7 @@ from tique.tickets.models import (
 )
 from tique.tickets.numbering import next_ticket_number
 from tique.tickets.routing import round_robin_pick
+from tique.webhooks import events as webhook_events
 
 SUBJECT_MAX = 200
 
@@ -158,6 +159,7 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
             notifications.ticket_received(ticket)
         if arrival.after_hours == AfterHours.URGENT:
             notifications.urgent_after_hours(ticket)
+        webhook_events.ticket_created(ticket, draft.created_by, message)
     return ticket
 
 
@@ -273,6 +275,7 @@ def message_add(
         locked.save()
         if not internal:
             notifications.reply_added(message)
+        webhook_events.message_created(message)
     ticket.refresh_from_db()
     return message
 
@@ -284,11 +287,13 @@ def ticket_set_status(
         locked = _locked(ticket)
         if not permissions.can_set_status(actor, locked, membership, status):
             raise PermissionDenied(f"this user may not move the ticket to {status}")
+        old_status = locked.status
         _move(locked, actor, status)
         locked.last_activity_at = timezone.now()
         locked.save()
         if status == Status.SOLVED:
             notifications.ticket_solved(locked, actor)
+        webhook_events.ticket_status_changed(locked, actor, old_status)
     ticket.refresh_from_db()
     return ticket
 
@@ -330,6 +335,7 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> Tick
         )
         if assignee is not None:
             notifications.ticket_assigned(locked, assignee, actor)
+        webhook_events.ticket_updated(locked, actor, {"assignee": [old, assignee]})
     ticket.refresh_from_db()
     return ticket
 
@@ -341,8 +347,10 @@ def ticket_set_priority(*, ticket: Ticket, actor: User, priority: Priority) -> T
         if locked.priority != priority:
             _refuse_closed(locked)
             _record(locked, actor, EventKind.PRIORITY, locked.priority, priority)
+            old_priority = locked.priority
             locked.priority = priority
             locked.save(update_fields=["priority", "updated_at"])
+            webhook_events.ticket_updated(locked, actor, {"priority": [old_priority, priority]})
     ticket.refresh_from_db()
     return ticket
 
@@ -364,6 +372,7 @@ def ticket_set_team(*, ticket: Ticket, actor: User, team: Team | None) -> Ticket
             )
             locked.team = team
             locked.save(update_fields=["team", "updated_at"])
+            webhook_events.ticket_updated(locked, actor, {"team": [old, team]})
     ticket.refresh_from_db()
     return ticket
 
@@ -403,6 +412,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User) -> Ticket:
         dst.last_activity_at = timezone.now()
         dst.save(update_fields=["last_activity_at", "updated_at"])
         notifications.ticket_merged(src, dst, actor)
+        webhook_events.ticket_updated(src, actor, {"merged_into": [None, dst]})
     target.refresh_from_db()
     source.refresh_from_db()
     return target

@@ -19,6 +19,7 @@ from tique.mail.inbound.imap import poll_mailboxes
 from tique.sla import breaches as sla_breaches
 from tique.tickets import pending_uploads
 from tique.tickets import services as ticket_services
+from tique.webhooks.delivery import retry_due_webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,10 @@ def _sweep_sla_breaches() -> object:
     return sla_breaches.sweep()
 
 
+def _retry_due_webhooks() -> object:
+    return retry_due_webhooks()
+
+
 # (name, job): each returns something worth logging.
 JOBS: tuple[tuple[str, Callable[[], object]], ...] = (
     ("retry_due_emails", _retry_due_emails),
@@ -56,6 +61,7 @@ JOBS: tuple[tuple[str, Callable[[], object]], ...] = (
     ("sweep_pending_uploads", _sweep_pending_uploads),
     ("sweep_sla_breaches", _sweep_sla_breaches),
     ("sweep_idempotency_keys", _sweep_idempotency_keys),
+    ("retry_due_webhooks", _retry_due_webhooks),
 )
 
 
