@@ -1,3 +1,4 @@
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -5,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -85,3 +87,35 @@ class ProfileForm(forms.Form):
         required=False,
     )
     muted = muted_field(CUSTOMER_KINDS)
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token, in the panel or the desk: the secret is shown once."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “Billing script”."),
+    )
+    read_only = forms.BooleanField(
+        label=_("Read only: it can read, and every change with it is refused"), required=False
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        help_text=_("Optional. The token stops working at 00:00 on this day."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean_expires_on(self) -> dt.date | None:
+        day: dt.date | None = self.cleaned_data.get("expires_on")
+        if day is not None and day <= timezone.localdate():
+            raise forms.ValidationError(_("Pick a day after today."), code="past")
+        return day
+
+    def expires_at(self) -> dt.datetime | None:
+        """The start of the chosen day in the active time zone (the page's)."""
+        day: dt.date | None = self.cleaned_data.get("expires_on")
+        if day is None:
+            return None
+        return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())

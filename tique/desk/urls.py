@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("bulk/", views.bulk, name="bulk"),
     path("preferences/", views.preferences, name="preferences"),
+    path("preferences/tokens/", views.api_tokens, name="api-tokens"),
+    path(
+        "preferences/tokens/<int:token_id>/revoke/",
+        views.api_token_revoke,
+        name="api-token-revoke",
+    ),
     path("reports/", include(reports.urlpatterns)),
     path("canned/", views.canned_create, name="canned-create"),
     path("canned/<int:reply_id>/delete/", views.canned_delete, name="canned-delete"),

@@ -19,8 +19,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tique.accounts import token_views
 from tique.accounts.models import User
 from tique.accounts.services import user_set_preferences
 from tique.core.downloads import attachment_response
@@ -471,3 +473,24 @@ def message_original(
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+TOKEN_PAGES = token_views.TokenPages(
+    list_url="desk:api-tokens",
+    revoke_url="desk:api-token-revoke",
+    back_url="desk:preferences",
+    back_label=gettext_lazy("Preferences"),
+)
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest, agent: User) -> HttpResponse:
+    """The agent's personal API tokens and the form for a new one."""
+    return token_views.tokens_page(request, user=agent, pages=TOKEN_PAGES)
+
+
+@desk_view
+@require_http_methods(["GET", "POST"])
+def api_token_revoke(request: HttpRequest, agent: User, token_id: int) -> HttpResponse:
+    return token_views.revoke_page(request, user=agent, token_id=token_id, pages=TOKEN_PAGES)

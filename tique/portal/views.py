@@ -16,10 +16,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tique.accounts import token_views
 from tique.accounts.forms import ProfileForm
 from tique.accounts.selectors import account_users
 from tique.accounts.services import user_update_profile
@@ -283,3 +284,26 @@ def profile(request: HttpRequest, customer: Customer) -> HttpResponse:
         )
     status = 400 if form.is_bound else 200
     return render(request, "portal/profile.html", {"form": form}, status=status)
+
+
+TOKEN_PAGES = token_views.TokenPages(
+    list_url="portal:api-tokens",
+    revoke_url="portal:api-token-revoke",
+    back_url="portal:profile",
+    back_label=gettext_lazy("Profile"),
+)
+
+
+@customer_view
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """The customer's personal API tokens and the form for a new one."""
+    return token_views.tokens_page(request, user=customer.user, pages=TOKEN_PAGES)
+
+
+@customer_view
+@require_http_methods(["GET", "POST"])
+def api_token_revoke(request: HttpRequest, customer: Customer, token_id: int) -> HttpResponse:
+    return token_views.revoke_page(
+        request, user=customer.user, token_id=token_id, pages=TOKEN_PAGES
+    )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from conftest import PASSWORD, english_client, pdf, signed_in
 from tique.accounts.groups import SUPERVISORS
 from tique.accounts.models import User
+from tique.accounts.services import api_token_create
 from tique.tickets.models import CannedReply
 from tique.tickets.services import message_add
 from tique.tickets.tests.desk_helpers import make_agent, query
@@ -42,6 +43,11 @@ def desk_urls(acme_admin, agent):
     attachment = message.attachments.get()
     reply = CannedReply.objects.create(owner=agent, title="Mía", body="Hola")
     urls = [reverse("desk:queue"), reverse("desk:bulk"), reverse("desk:preferences")]
+    token, _secret = api_token_create(user=agent, name="Desk bot")
+    urls += [
+        reverse("desk:api-tokens"),
+        reverse("desk:api-token-revoke", kwargs={"token_id": token.pk}),
+    ]
     urls.append(reverse("desk:sla-report"))  # the reports, included from their own module
     urls += [
         reverse("desk:canned-create"),
@@ -66,7 +72,7 @@ def desk_urls(acme_admin, agent):
 def test_the_list_of_desk_urls_is_complete():
     from tique.desk import urls
 
-    assert len(urls.urlpatterns) == 4 + 2 + len(TICKET_URLS) + 2
+    assert len(urls.urlpatterns) == 4 + 2 + 2 + len(TICKET_URLS) + 2
 
 
 @pytest.mark.parametrize("persona", ["acme_admin", "ana"])
