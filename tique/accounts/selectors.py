@@ -1,6 +1,7 @@
-from django.db.models import QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from tique.accounts.models import Account, ApiToken, Membership, User
+from tique.accounts.models import Account, ApiToken, Membership, Team, User
 from tique.accounts.services import TOKEN_PREFIX, api_token_digest
 
 
@@ -31,3 +32,58 @@ def api_token_for_secret(secret: str) -> ApiToken | None:
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+# --- The API's directory: accounts, their users, teams and agents ------------------------
+
+
+def accounts_visible_to(user: User) -> QuerySet[Account]:
+    """Every account for staff (active or not); a customer's own active accounts."""
+    if user.is_staff:
+        return Account.objects.all()
+    return Account.objects.filter(memberships__user=user, is_active=True)
+
+
+def account_visible_to(user: User, code: str) -> Account | None:
+    """The account with this customer code if the user may see it; None otherwise,
+    whether or not it exists."""
+    return accounts_visible_to(user).filter(customer_code=code).first()
+
+
+def account_memberships(account: Account) -> QuerySet[Membership]:
+    """The account's users with their role (unordered: callers page them)."""
+    return Membership.objects.filter(account=account).select_related("user")
+
+
+def user_teams(user: User) -> QuerySet[Team]:
+    """The active teams a staff user works in."""
+    return user.teams.filter(is_active=True).order_by("slug")
+
+
+def active_teams() -> QuerySet[Team]:
+    """The teams tickets can be routed to, with their supervisor and active members."""
+    members = User.objects.filter(is_active=True, is_staff=True).order_by("full_name", "email")
+    return (
+        Team.objects.filter(is_active=True)
+        .select_related("supervisor")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("slug")
+    )
+
+
+def agents(*, team: Team | None = None) -> QuerySet[User]:
+    """Active staff who can be assigned tickets (of one team if given), with their active
+    teams and, annotated, whether they hold `accounts.configure` through a group (the
+    Supervisors) or directly (`configures_by_group`, `configures_directly`): what
+    `has_perm` says, in one query for the whole list (unordered: callers page them)."""
+    configure = Q(content_type__app_label="accounts", codename="configure")
+    through_group = Permission.objects.filter(configure, group__user=OuterRef("pk"))
+    direct = Permission.objects.filter(configure, user=OuterRef("pk"))
+    found = User.objects.filter(is_staff=True, is_active=True)
+    if team is not None:
+        found = found.filter(teams=team)
+    return found.annotate(
+        configures_by_group=Exists(through_group), configures_directly=Exists(direct)
+    ).prefetch_related(
+        Prefetch("teams", queryset=Team.objects.filter(is_active=True).order_by("slug"))
+    )

@@ -7,8 +7,19 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from tique.api import errors, messages, tickets
+from tique.api import (
+    canned,
+    catalogue,
+    directory,
+    errors,
+    messages,
+    sla,
+    tickets,
+    tokens,
+    webhooks,
+)
 from tique.api.auth import BrowserSession, TokenAuth
+from tique.api.parser import JsonObjectParser
 
 api = NinjaAPI(
     title="Tique API",
@@ -19,6 +30,7 @@ api = NinjaAPI(
         "Errors share one shape: `{code, message, fields}`."
     ),
     auth=[TokenAuth(), BrowserSession()],
+    parser=JsonObjectParser(),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
@@ -26,3 +38,9 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", tickets.router)
 api.add_router("", messages.router)
+api.add_router("", catalogue.router)
+api.add_router("", directory.router)
+api.add_router("", canned.router)
+api.add_router("", sla.router)
+api.add_router("", tokens.router)
+api.add_router("", webhooks.router)

@@ -11,12 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 
 class ErrorOut(Schema):
@@ -85,8 +93,76 @@ def django_fields(error: DjangoValidationError, prefix: str = "") -> dict[str, l
     return {}
 
 
+# Errors an operation may answer besides those it declares itself, because every
+# request passes the same authentication, size and rate checks (`auth.admit`) and the
+# same parsing of parameters and body. Added to the OpenAPI schema of every operation
+# that does not declare the status itself.
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+_HEADER_DOCS = {
+    401: ("WWW-Authenticate", "How to authenticate.", {"type": "string"}),
+    429: ("Retry-After", "Seconds to wait before trying again.", {"type": "integer"}),
+}
+
+
+def _common_errors(method: str, operation: Mapping[str, Any]) -> dict[int, str]:
+    body = "requestBody" in operation
+    names = {parameter.get("name") for parameter in operation.get("parameters", ())}
+    errors: dict[int, str] = {}
+    if body:
+        errors[400] = "The body cannot be read (not JSON, or a malformed multipart)."
+    if "cursor" in names:
+        errors[400] = "The cursor is not valid, or was made for another list or filters."
+    if operation.get("security"):
+        errors[401] = "No valid API token and no signed-in session."
+        if method != "get":
+            errors[403] = "Not allowed (a read-only token, or not the caller's to change)."
+        if body:
+            errors[413] = "The body is too large."
+        errors[429] = "Too many requests; see Retry-After."
+    if body or operation.get("parameters"):
+        errors[422] = "Some parameters or fields are not valid; `fields` names them."
+    return errors
+
+
+def declare_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI `schema` with the errors of `_common_errors` declared on every
+    operation that does not declare them itself."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorOut", ErrorOut.model_json_schema())
+    for path in schema.get("paths", {}).values():
+        for method, operation in path.items():
+            responses = operation.setdefault("responses", {})
+            for status, description in _common_errors(method, operation).items():
+                if status in responses or str(status) in responses:
+                    continue
+                response: dict[str, Any] = {
+                    "description": description,
+                    "content": {"application/json": {"schema": _ERROR_REF}},
+                }
+                if status in _HEADER_DOCS:
+                    name, about, header_schema = _HEADER_DOCS[status]
+                    response["headers"] = {
+                        name: {"description": about, "required": True, "schema": header_schema}
+                    }
+                responses[status] = response
+    return schema
+
+
 def install(api: NinjaAPI) -> None:
-    """Register the handlers that turn every failure into the one error shape."""
+    """Register the handlers that turn every failure into the one error shape, and
+    declare the common errors in the OpenAPI schema."""
+    plain_schema = api.get_openapi_schema
+
+    def schema_with_errors(
+        *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = plain_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_common_errors(schema)
+        return schema
+
+    # ninja has no hook on the generated schema; routers added after this call are
+    # covered too, since the schema is built on each request for it.
+    api.get_openapi_schema = schema_with_errors  # type: ignore[method-assign]
 
     @api.exception_handler(ApiError)
     def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
@@ -131,9 +207,23 @@ def install(api: NinjaAPI) -> None:
         error = ApiError(413, "too_large", _("The request body is too large."))
         return _respond(api, request, error)
 
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(BadRequest)
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A malformed multipart body, too many fields or files: Django's own answer
+        # would be an HTML page.
+        error = ApiError(400, "bad_request", _("The request body cannot be read."))
+        return _respond(api, request, error)
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         status = exc.status_code
         codes = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "not_allowed"}
-        error = ApiError(status, codes.get(status, "error"), str(exc))
+        if status == 400 and str(exc).startswith("Cannot parse request body"):
+            message = _("The request body must be a JSON object.")
+            error = ApiError(400, "bad_request", message, {"body": [message]})
+        else:
+            error = ApiError(status, codes.get(status, "error"), str(exc))
         return _respond(api, request, error)

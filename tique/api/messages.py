@@ -186,8 +186,9 @@ def attachment_list(request: HttpRequest, number: int) -> list[AttachmentOut]:
     openapi_extra={
         "responses": {
             200: {
-                "description": "The file, as an attachment.",
-                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+                "description": "The file, as an attachment, with its own content type "
+                "(the attachment's `content_type`).",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
             }
         }
     },

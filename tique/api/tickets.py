@@ -54,6 +54,12 @@ StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 PriorityName = Literal["low", "normal", "high", "urgent"]
 CategoryName = Literal["query", "request", "incident"]
 QueueName = Literal["unassigned", "mine", "teams", "open", "solved"]
+# The largest id the databases hold (a signed 64-bit integer); a larger one is refused
+# (422) instead of overflowing the query.
+MAX_ID = 2**63 - 1
+# Day filters stay where a day's start and the next day's start, in any time zone, are
+# still datetimes.
+DAY_MIN, DAY_MAX = dt.date(1, 1, 2), dt.date(9999, 12, 30)
 
 
 class SlaOut(Schema):
@@ -105,7 +111,7 @@ class TicketFilters(Schema):
     queue: QueueName | None = Field(None, description="A desk queue (staff only).")
     number: int | None = Field(None, ge=1)
     account: str | None = Field(None, max_length=200, description="Customer code or name.")
-    requester: int | None = Field(None, description="Requester's user id.")
+    requester: int | None = Field(None, ge=1, le=MAX_ID, description="Requester's user id.")
     category: CategoryName | None = None
     kind: str | None = Field(None, max_length=60, description="Request type or kind slug.")
     status: StatusName | None = None
@@ -114,10 +120,10 @@ class TicketFilters(Schema):
     assignee: str | None = Field(
         None, pattern=r"^(none|me|\d{1,18})$", description="A user id, `me` or `none`."
     )
-    created_from: dt.date | None = None
-    created_to: dt.date | None = None
-    updated_from: dt.date | None = None
-    updated_to: dt.date | None = None
+    created_from: dt.date | None = Field(None, ge=DAY_MIN, le=DAY_MAX)
+    created_to: dt.date | None = Field(None, ge=DAY_MIN, le=DAY_MAX)
+    updated_from: dt.date | None = Field(None, ge=DAY_MIN, le=DAY_MAX)
+    updated_to: dt.date | None = Field(None, ge=DAY_MIN, le=DAY_MAX)
     sort: SortName = "-last_activity_at"
     limit: int = Field(25, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2000)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
 
 import holidays
+from django.db.models import QuerySet
 from django.utils import translation
 
-from tique.sla.models import BusinessCalendar
+from tique.sla.models import BusinessCalendar, SlaPolicy
 
 
 def default_calendar() -> BusinessCalendar | None:
@@ -49,3 +52,36 @@ def _holidays_language(country: str) -> str | None:
             return code
     base = language.split("-")[0]
     return next((code for code in supported if code.split("_")[0] == base), None)
+
+
+def sla_policies() -> QuerySet[SlaPolicy]:
+    """Every SLA policy, active or not, with its calendar, by plan, category and priority."""
+    return SlaPolicy.objects.select_related("calendar").order_by(
+        "plan", "category", "priority", "id"
+    )
+
+
+@dataclass(frozen=True)
+class Closure:
+    date: dt.date
+    name: str
+    kind: Literal["holiday", "closing"]  # public, or a closing day of the calendar
+
+
+def closures_between(
+    calendar: BusinessCalendar, *, since: dt.date, until: dt.date
+) -> list[Closure]:
+    """The days in `[since, until]` the calendar is closed although it may have hours
+    that weekday: its own closing days (prefetched by `default_calendar`) and the public
+    holidays, in date order; a closing day that is also a holiday is given once, as the
+    holiday."""
+    found: dict[dt.date, Closure] = {
+        closing.date: Closure(closing.date, closing.name, "closing")
+        for closing in calendar.closing_days.all()
+        if since <= closing.date <= until
+    }
+    days = (until - since).days + 1
+    for day, name in upcoming_holidays(calendar, since=since, limit=days):
+        if day <= until:
+            found[day] = Closure(day, name, "holiday")
+    return sorted(found.values(), key=lambda closure: closure.date)

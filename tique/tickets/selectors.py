@@ -397,3 +397,23 @@ def outages_open() -> list[Ticket]:
             "-created_at"
         )
     )
+
+
+# --- The API's catalogue and canned replies ---------------------------------------------
+
+
+def catalogue_by_category() -> dict[str, list[CatalogueEntry]]:
+    """Every category's active entries, one query per category."""
+    return {category: catalogue_entries(category) for category in CATALOGUE}
+
+
+def canned_reply_of(*, user: User, reply_id: int) -> CannedReply | None:
+    """A canned reply the agent may use, or one of their own (even inactive); None for
+    anything else (another agent's, another team's), whether or not it exists."""
+    return (
+        CannedReply.objects.filter(
+            Q(pk__in=canned_replies_for(user).values("pk")) | Q(owner=user), pk=reply_id
+        )
+        .select_related("team")
+        .first()
+    )
