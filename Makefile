@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run worker scheduler test lint typecheck format messages demo clean
+.PHONY: install run worker scheduler test lint api-check typecheck format messages demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
+
+# Schemathesis against the served OpenAPI schema (gunicorn, debug off, a throwaway
+# database with the demo data; PostgreSQL when DATABASE_URL is set): no 5xx, and
+# responses as documented. See scripts/api-check.
+api-check: install
+	scripts/api-check
 
 format: install
 	$(BIN)/ruff format .
