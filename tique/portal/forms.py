@@ -10,6 +10,7 @@ from tique.accounts.models import User
 from tique.tickets.attachments import MultipleFileField, check_reply
 from tique.tickets.choices import Category, Status
 from tique.tickets.selectors import HistoryFilters
+from tique.webhooks.choices import SUBSCRIBABLE, WebhookEvent
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -86,3 +87,32 @@ class ReplyForm(forms.Form):
         cleaned = super().clean() or {}
         check_reply(self, cleaned)
         return cleaned
+
+
+def _event_choices() -> list[tuple[str, Any]]:
+    """The events a subscription may ask for, in their declared order."""
+    return [(event.value, event.label) for event in WebhookEvent if event in SUBSCRIBABLE]
+
+
+class WebhookForm(forms.Form):
+    """A webhook subscription's address, events and description. The address is checked
+    by the service (the SSRF guard), whose errors land on the field."""
+
+    url = forms.CharField(
+        label=_("Address (URL)"),
+        max_length=500,
+        help_text=_("An http:// or https:// address on the internet that accepts POST requests."),
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        choices=_event_choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one event.")},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=200,
+        required=False,
+        help_text=_("What receives the events, e.g. “CRM”: for your own reference."),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tique.portal import views
+from tique.portal import views, webhook_views
 
 app_name = "portal"
 
@@ -14,6 +14,38 @@ urlpatterns = [
     ),
     path("account/", views.switch_account, name="switch-account"),
     path("profile/", views.profile, name="profile"),
+    path("profile/tokens/", views.api_tokens, name="api-tokens"),
+    path(
+        "profile/tokens/<int:token_id>/revoke/",
+        views.api_token_revoke,
+        name="api-token-revoke",
+    ),
+    path("profile/webhooks/", webhook_views.webhook_list, name="webhooks"),
+    path(
+        "profile/webhooks/<int:webhook_id>/",
+        webhook_views.webhook_detail,
+        name="webhook-detail",
+    ),
+    path(
+        "profile/webhooks/<int:webhook_id>/state/",
+        webhook_views.webhook_state,
+        name="webhook-state",
+    ),
+    path(
+        "profile/webhooks/<int:webhook_id>/ping/",
+        webhook_views.webhook_ping,
+        name="webhook-ping",
+    ),
+    path(
+        "profile/webhooks/<int:webhook_id>/rotate-secret/",
+        webhook_views.webhook_rotate_secret,
+        name="webhook-rotate-secret",
+    ),
+    path(
+        "profile/webhooks/<int:webhook_id>/delete/",
+        webhook_views.webhook_delete,
+        name="webhook-delete",
+    ),
     path("<int:number>/", views.ticket_detail, name="ticket-detail"),
     path("<int:number>/reply/", views.ticket_reply, name="ticket-reply"),
     path("<int:number>/status/", views.ticket_status, name="ticket-status"),
