@@ -5,13 +5,11 @@ themselves."""
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -27,6 +25,7 @@ from tique.accounts.models import User
 from tique.accounts.services import user_set_preferences
 from tique.core.downloads import attachment_response
 from tique.core.htmx import render_page_or_fragment
+from tique.core.pagination import LookaheadPaginator
 from tique.desk.context import desk_view
 from tique.desk.forms import (
     BroadcastForm,
@@ -44,15 +43,6 @@ from tique.tickets.choices import Priority, Status
 from tique.tickets.models import CannedReply, Ticket
 
 
-class CappedPaginator(Paginator):  # type: ignore[type-arg]
-    """Counts no further than the cap: a queue of a million tickets pages through its
-    first thousand and says "1000+" instead of counting them all."""
-
-    @cached_property
-    def count(self) -> int:
-        return selectors.capped_count(cast(QuerySet[Ticket], self.object_list))
-
-
 def _team_ids(agent: User) -> list[int]:
     return list(agent.teams.values_list("pk", flat=True))
 
@@ -66,9 +56,9 @@ def queue(request: HttpRequest, agent: User) -> HttpResponse:
         selectors.queue_tickets(user=agent, queue=form.chosen_queue, team_ids=team_ids),
         form.filters(),
     )
-    page = CappedPaginator(tickets, settings.TIQUE_TICKETS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = LookaheadPaginator(
+        tickets, settings.TIQUE_TICKETS_PER_PAGE, wanted=request.GET.get("page")
+    ).page_for_request()
     context = {
         "form": form,
         "page": page,

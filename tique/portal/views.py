@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from tique.accounts.selectors import account_users
 from tique.accounts.services import user_update_profile
 from tique.core.downloads import attachment_response
 from tique.core.htmx import render_page_or_fragment
+from tique.core.pagination import LookaheadPaginator
 from tique.portal.context import SESSION_ACCOUNT_KEY, Customer, customer_view
 from tique.portal.forms import HistoryFilterForm, ReplyForm
 from tique.sla.messages import arrival_message
@@ -43,8 +43,10 @@ def ticket_list(request: HttpRequest, customer: Customer) -> HttpResponse:
     tickets = selectors.ticket_history(
         user=customer.user, account=customer.account, filters=form.filters(), tz=customer.tz
     )
-    paginator = Paginator(tickets, settings.TIQUE_TICKETS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    paginator = LookaheadPaginator(
+        tickets, settings.TIQUE_TICKETS_PER_PAGE, wanted=request.GET.get("page")
+    )
+    page = paginator.page_for_request()
     context = {
         "form": form,
         "page": page,

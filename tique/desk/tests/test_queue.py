@@ -99,11 +99,9 @@ def test_counts_over_the_cap_read_cap_plus(desk, agent, monkeypatch):
         "open": 4,
         "solved": 1,
     }
-    assert response.context["page"].paginator.count == 4
     page = response.content.decode()
     assert page.count(">3+</span>") == 2  # "My teams" and "All open"
     assert ">2</span>" in page
-    assert "More than 3 tickets" in page
 
 
 def test_counts_at_the_cap_are_exact(desk, agent, monkeypatch):

@@ -148,3 +148,18 @@ def test_the_history_query_count_does_not_grow_with_the_tickets_on_the_page(
     many = _queries_for_history(client)
     assert many == few
     assert many <= 6
+
+
+def test_a_long_history_counts_only_a_few_pages_ahead(acme_admin, settings):
+    settings.TIQUE_TICKETS_PER_PAGE = 1
+    for _ in range(13):
+        open_ticket(acme_admin)
+    client = signed_in(acme_admin)
+
+    first = client.get(HISTORY).content.decode()
+    near_the_end = client.get(HISTORY, {"page": 12}).content.decode()
+
+    assert "Page 1 of 12 or more" in first
+    assert "More than 11 tickets" in first
+    assert "Page 12 of 13<" in near_the_end
+    assert "13 tickets" in near_the_end
