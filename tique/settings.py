@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tique.core.context_processors.site",
+                "tique.core.context_processors.staff",
                 "tique.portal.context.portal_context",
             ],
         },

@@ -87,3 +87,18 @@ def agents(*, team: Team | None = None) -> QuerySet[User]:
     ).prefetch_related(
         Prefetch("teams", queryset=Team.objects.filter(is_active=True).order_by("slug"))
     )
+
+
+def user_can_configure(user: User) -> bool:
+    """Whether the user may open the configuration (`accounts.configure`, directly or
+    through a group), in one query: the header asks on every staff page, and Django's
+    `has_perm` would load every permission of the user and of their groups (two)."""
+    if not user.is_active or not user.is_staff:
+        return False
+    if user.is_superuser:
+        return True
+    return Permission.objects.filter(
+        Q(user=user) | Q(group__user=user),
+        content_type__app_label="accounts",
+        codename="configure",
+    ).exists()

@@ -68,7 +68,7 @@ class QueueFilterForm(forms.Form):
     updated_to = forms.DateField(label=_("Updated to"), required=False, widget=_DATE)
     sort = forms.ChoiceField(label=_("Sort"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: list[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice = self.fields
         choice["category"].choices = [("", _any("any category")), *Category.choices]  # type: ignore[attr-defined]
@@ -77,7 +77,7 @@ class QueueFilterForm(forms.Form):
         choice["assignee"].choices = [  # type: ignore[attr-defined]
             ("", _("Anyone")),
             ("none", _("Nobody")),
-            *((str(user.pk), user.display_name) for user in agents()),
+            *((str(user.pk), user.display_name) for user in staff or agents()),
         ]
         choice["sort"].choices = [(key, SORT_LABELS[key]) for key in SORTS]  # type: ignore[attr-defined]
         team = cast(forms.ModelChoiceField[Team], choice["team"])
@@ -124,14 +124,16 @@ class BulkForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     priority = forms.ChoiceField(label=_("Priority"), required=False)
 
-    def __init__(self, *args: Any, tickets: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, tickets: Any, staff: list[User] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tickets"].queryset = tickets  # type: ignore[attr-defined]
         unchanged = ("", _("(unchanged)"))
         self.fields["assignee"].choices = [  # type: ignore[attr-defined]
             unchanged,
             ("none", _("Nobody")),
-            *((str(user.pk), user.display_name) for user in agents()),
+            *((str(user.pk), user.display_name) for user in staff or agents()),
         ]
         self.fields["status"].choices = [unchanged, *Status.choices]  # type: ignore[attr-defined]
         self.fields["priority"].choices = [unchanged, *Priority.choices]  # type: ignore[attr-defined]

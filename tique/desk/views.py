@@ -36,6 +36,7 @@ from tique.desk.forms import (
     QueueFilterForm,
     TicketNumberForm,
     TicketUpdateForm,
+    agents,
 )
 from tique.mail.models import InboundEmail
 from tique.tickets import permissions, selectors, services
@@ -49,7 +50,8 @@ def _team_ids(agent: User) -> list[int]:
 
 @desk_view
 def queue(request: HttpRequest, agent: User) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None)
+    staff = list(agents())  # the assignee choices of both forms on the page
+    form = QueueFilterForm(request.GET or None, staff=staff)
     form.is_valid()
     team_ids = _team_ids(agent)
     tickets = selectors.desk_filter(
@@ -67,7 +69,7 @@ def queue(request: HttpRequest, agent: User) -> HttpResponse:
         "counts": selectors.queue_counts(user=agent, team_ids=team_ids),
         "cap": selectors.COUNT_CAP,
         # Its own ids: the filters above have fields of the same names on the same page.
-        "bulk_form": BulkForm(tickets=Ticket.objects.none(), auto_id="bulk_%s"),
+        "bulk_form": BulkForm(tickets=Ticket.objects.none(), staff=staff, auto_id="bulk_%s"),
     }
     return render_page_or_fragment(request, "desk/queue.html", "desk/_queue_results.html", context)
 

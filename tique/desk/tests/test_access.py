@@ -161,3 +161,23 @@ def test_a_second_agent_of_another_team_also_works_every_ticket(acme_admin):
     ticket = query(acme_admin)
     url = reverse("desk:ticket-detail", kwargs={"number": ticket.number})
     assert signed_in(billing_agent).get(url).status_code == 200
+
+
+def test_the_configuration_link_is_shown_to_those_who_may_configure(agent):
+    link = 'href="/admin/"'
+    assert link not in signed_in(agent).get("/desk/").content.decode()
+
+    agent.groups.add(Group.objects.get(name=SUPERVISORS))
+    assert link in signed_in(agent).get("/desk/").content.decode()
+
+    boss = User.objects.create_superuser(email="boss@tique.example", password=PASSWORD)
+    assert link in signed_in(boss).get("/desk/").content.decode()
+
+
+def test_a_direct_configure_permission_also_shows_the_link(agent):
+    from django.contrib.auth.models import Permission
+
+    agent.user_permissions.add(
+        Permission.objects.get(content_type__app_label="accounts", codename="configure")
+    )
+    assert 'href="/admin/"' in signed_in(agent).get("/desk/").content.decode()
