@@ -37,6 +37,7 @@ from tique.tickets.catalogue import TypedFieldsForm, build_form_class, mask_iban
 from tique.tickets.choices import Channel, Priority
 from tique.tickets.choices import Status as TicketStatus
 from tique.tickets.models import Ticket
+from tique.tickets.search import MAX_QUERY_LENGTH
 
 router = Router(tags=["tickets"])
 
@@ -49,6 +50,7 @@ SortName = Literal[
     "sla",
     "-number",
     "number",
+    "relevance",
 ]
 StatusName = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 PriorityName = Literal["low", "normal", "high", "urgent"]
@@ -100,6 +102,11 @@ class TicketOut(Schema):
     outage: int | None = Field(description="The known outage this incident is linked to.")
     sla: SlaOut
     url: str
+    snippet: str | None = Field(
+        None,
+        description="With `q`: HTML extract of where the ticket matched, the matching words "
+        "in <mark>, everything else escaped. Null without `q`.",
+    )
 
 
 class TicketPage(Schema):
@@ -108,6 +115,13 @@ class TicketPage(Schema):
 
 
 class TicketFilters(Schema):
+    q: str | None = Field(
+        None,
+        max_length=MAX_QUERY_LENGTH,
+        description='Full-text search: words in any form and accent, "a phrase", -excluded, '
+        "`or` between alternatives. Searches subjects, typed values and messages "
+        "(internal notes for staff only).",
+    )
     queue: QueueName | None = Field(None, description="A desk queue (staff only).")
     number: int | None = Field(None, ge=1)
     account: str | None = Field(None, max_length=200, description="Customer code or name.")
@@ -124,7 +138,11 @@ class TicketFilters(Schema):
     created_to: dt.date | None = Field(None, ge=DAY_MIN, le=DAY_MAX)
     updated_from: dt.date | None = Field(None, ge=DAY_MIN, le=DAY_MAX)
     updated_to: dt.date | None = Field(None, ge=DAY_MIN, le=DAY_MAX)
-    sort: SortName = "-last_activity_at"
+    sort: SortName | None = Field(
+        None,
+        description="`relevance` (only with `q`, and the default then), else "
+        "`-last_activity_at` by default.",
+    )
     limit: int = Field(25, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2000)
 
@@ -214,6 +232,7 @@ def ticket_out(ticket: Ticket, viewer: Viewer) -> TicketOut:
             resolution_breached=ticket.resolution_breached,
         ),
         url=viewer.web_url(ticket),
+        snippet=getattr(ticket, "search_snippet", None),
     )
 
 
@@ -254,12 +273,21 @@ def _team_id(slug: str | None) -> int | None:
     return team.pk if team else -1  # an unknown team matches nothing, like the desk
 
 
-@router.get("/tickets", response={200: TicketPage, 400: ErrorOut, 403: ErrorOut})
+@router.get("/tickets", response={200: TicketPage, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 def ticket_list(request: HttpRequest, filters: Query[TicketFilters]) -> TicketPage:
     """Tickets the caller may see. Staff may pick a desk queue; customers see their
     accounts' tickets as in the panel. Newest activity first unless `sort` says otherwise."""
     user = caller(request)
     viewer = viewer_of(user)
+    q = (filters.q or "").strip()
+    if filters.sort == selectors.RELEVANCE and not q:
+        raise ApiError(
+            422,
+            "validation_error",
+            _("Sorting by relevance needs a search."),
+            {"sort": [_("Only valid with q.")]},
+        )
+    sort = filters.sort or (selectors.RELEVANCE if q else "-last_activity_at")
     if filters.queue is not None:
         if not user.is_staff:
             raise ApiError(
@@ -287,7 +315,9 @@ def ticket_list(request: HttpRequest, filters: Query[TicketFilters]) -> TicketPa
         created_to=filters.created_to,
         updated_from=filters.updated_from,
         updated_to=filters.updated_to,
-        sort=filters.sort,
+        sort=sort,
+        q=q,
+        search_internal=user.is_staff,
     )
     tickets = _with_joins(selectors.desk_filter(tickets, desk))
     scope_data = filters.dict(exclude={"cursor", "limit"})
@@ -296,7 +326,7 @@ def ticket_list(request: HttpRequest, filters: Query[TicketFilters]) -> TicketPa
     ).hexdigest()[:16]
     page = keyset_page(
         tickets,
-        selectors.SORTS[filters.sort],
+        selectors.sort_order(sort),
         cursor=filters.cursor,
         limit=filters.limit,
         scope=scope,

@@ -13,7 +13,8 @@ from tique.mail.choices import STAFF_KINDS
 from tique.tickets.attachments import MultipleFileField, check_reply
 from tique.tickets.choices import Category, Priority, Status
 from tique.tickets.models import Ticket
-from tique.tickets.selectors import SORTS, DeskFilters, Queue
+from tique.tickets.search import MAX_QUERY_LENGTH, is_search
+from tique.tickets.selectors import RELEVANCE, SORTS, DeskFilters, Queue
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STATUS_AFTER_REPLY = [
@@ -31,7 +32,22 @@ SORT_LABELS = {
     "priority": _("Most urgent first"),
     "-number": _("Highest number first"),
     "number": _("Lowest number first"),
+    RELEVANCE: _("Most relevant first"),
 }
+SEARCH_HELP = _(
+    "Accents and word endings do not matter. “Quotes” for a phrase, -word to leave a "
+    "word out, or between alternatives."
+)
+
+
+def search_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        help_text=SEARCH_HELP,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
 
 
 def agents() -> QuerySet[User]:
@@ -48,6 +64,7 @@ class QueueFilterForm(forms.Form):
     queue = forms.ChoiceField(
         label=_("Queue"), choices=Queue.choices, required=False, widget=forms.HiddenInput
     )
+    q = search_field()
     number = forms.IntegerField(
         label=_("Ticket ID"),
         required=False,
@@ -79,7 +96,10 @@ class QueueFilterForm(forms.Form):
             ("none", _("Nobody")),
             *((str(user.pk), user.display_name) for user in staff or agents()),
         ]
-        choice["sort"].choices = [(key, SORT_LABELS[key]) for key in SORTS]  # type: ignore[attr-defined]
+        choice["sort"].choices = [  # type: ignore[attr-defined]
+            ("", _("Most relevant first with a search, else latest activity")),
+            *((key, SORT_LABELS[key]) for key in [*SORTS, RELEVANCE]),
+        ]
         team = cast(forms.ModelChoiceField[Team], choice["team"])
         team.queryset = Team.objects.filter(is_active=True)
         team.empty_label = _any("any team")
@@ -92,6 +112,7 @@ class QueueFilterForm(forms.Form):
     def filters(self) -> DeskFilters:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         team = data.get("team")
+        q = (data.get("q") or "").strip()
         return DeskFilters(
             number=data.get("number"),
             account=(data.get("account") or "").strip(),
@@ -106,7 +127,9 @@ class QueueFilterForm(forms.Form):
             created_to=data.get("created_to"),
             updated_from=data.get("updated_from"),
             updated_to=data.get("updated_to"),
-            sort=data.get("sort") or "-last_activity_at",
+            sort=data.get("sort") or (RELEVANCE if is_search(q) else "-last_activity_at"),
+            q=q,
+            search_internal=True,  # the desk is for staff, who see internal notes
         )
 
     @property

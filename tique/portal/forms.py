@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from tique.accounts.models import User
 from tique.tickets.attachments import MultipleFileField, check_reply
 from tique.tickets.choices import Category, Status
+from tique.tickets.search import MAX_QUERY_LENGTH
 from tique.tickets.selectors import HistoryFilters
 from tique.webhooks.choices import SUBSCRIBABLE, WebhookEvent
 
@@ -18,6 +19,16 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class HistoryFilterForm(forms.Form):
     """The history's filters, read from the query string (so they can be bookmarked)."""
 
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_(
+            "Searches subjects, the details you gave and the messages. Accents and word "
+            "endings do not matter; “quotes” for a phrase, -word to leave a word out."
+        ),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
     number = forms.IntegerField(
         label=_("Ticket ID"),
         required=False,
@@ -67,6 +78,7 @@ class HistoryFilterForm(forms.Form):
             status=data.get("status") or "",
             created_from=data.get("created_from"),
             created_to=data.get("created_to") if "created_to" not in self.errors else None,
+            q=(data.get("q") or "").strip(),
         )
 
     @property

@@ -44,6 +44,7 @@ from tique.tickets.models import (
     TicketLink,
     TicketPresence,
 )
+from tique.tickets.search import is_search, ticket_search
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class HistoryFilters:
     status: str = ""
     created_from: dt.date | None = None
     created_to: dt.date | None = None
+    q: str = ""
 
 
 def _start_of(day: dt.date, tz: ZoneInfo) -> dt.datetime:
@@ -63,8 +65,9 @@ def _start_of(day: dt.date, tz: ZoneInfo) -> dt.datetime:
 def ticket_history(
     *, user: User, account: Account, filters: HistoryFilters, tz: ZoneInfo
 ) -> QuerySet[Ticket]:
-    """An account's tickets the user may see, newest first; dates are whole days in `tz`."""
-    tickets = Ticket.objects.visible_to(user).filter(account=account)
+    """An account's tickets the user may see, newest first (most relevant first with a
+    search, which never looks at internal notes); dates are whole days in `tz`."""
+    tickets: QuerySet[Ticket] = Ticket.objects.visible_to(user).filter(account=account)
     if filters.number is not None:
         tickets = tickets.filter(number=filters.number)
     if filters.requester_id is not None:
@@ -78,9 +81,13 @@ def ticket_history(
     if filters.created_to:
         next_day = filters.created_to + dt.timedelta(days=1)
         tickets = tickets.filter(created_at__lt=_start_of(next_day, tz))
+    order = ("-created_at", "-id")
+    if is_search(filters.q):
+        tickets = ticket_search(tickets, filters.q, include_internal=False)
+        order = ("-search_rank", "-id")
     return tickets.select_related(
         "requester", "query_kind", "request_type", "incident_kind"
-    ).order_by("-created_at", "-id")
+    ).order_by(*order)
 
 
 def ticket_get_visible(*, user: User | AnonymousUser, number: int) -> Ticket:
@@ -262,6 +269,9 @@ class DeskFilters:
     updated_from: dt.date | None = None
     updated_to: dt.date | None = None
     sort: str = "-last_activity_at"
+    q: str = ""
+    # Whether a search looks at internal notes too: staff only.
+    search_internal: bool = False
 
 
 _PRIORITY_RANK = Case(
@@ -298,6 +308,16 @@ SORTS: dict[str, tuple[Any, ...]] = {
     "-number": (F("number").desc(),),
     "number": (F("number").asc(),),
 }
+# Best match of a search first (`search_rank`, annotated by `ticket_search`).
+RELEVANCE = "relevance"
+RELEVANCE_ORDER = (F("search_rank").desc(), F("id").desc())
+
+
+def sort_order(sort: str) -> tuple[Any, ...]:
+    """The ORDER BY of a sort name (relevance needs `search_rank`, see `desk_filter`)."""
+    if sort == RELEVANCE:
+        return RELEVANCE_ORDER
+    return SORTS.get(sort, SORTS["-last_activity_at"])
 
 
 def _day_range(
@@ -344,9 +364,12 @@ def desk_filter(tickets: QuerySet[Ticket], filters: DeskFilters) -> QuerySet[Tic
         tickets = tickets.filter(assignee_id=int(filters.assignee))
     tickets = _day_range(tickets, "created_at", filters.created_from, filters.created_to)
     tickets = _day_range(tickets, "last_activity_at", filters.updated_from, filters.updated_to)
+    if filters.q or filters.sort == RELEVANCE:
+        # Without a query this only annotates a rank of 0: relevance is then newest first.
+        tickets = ticket_search(tickets, filters.q, include_internal=filters.search_internal)
     return tickets.select_related(
         "account", "requester", "team", "assignee", "query_kind", "request_type", "incident_kind"
-    ).order_by(*SORTS.get(filters.sort, SORTS["-last_activity_at"]))
+    ).order_by(*sort_order(filters.sort))
 
 
 def account_open_tickets(*, ticket: Ticket, limit: int = 10) -> list[Ticket]:

@@ -1,0 +1,260 @@
+"""Full-text search over tickets: the `q` of the customer history, the desk and the API.
+
+`ticket_search` narrows a queryset that is already scoped to what the reader may see
+(`Ticket.objects.visible_to`), so a search can never show, nor count, another account's
+ticket. A ticket matches by its subject, its typed values or a message of its thread;
+customers' searches only look at public messages (an internal note's words never make a
+ticket match for them), staff's look at internal notes too.
+
+PostgreSQL (`search_postgres`) and SQLite (`search_sqlite`) each keep an index current
+with triggers and answer the same query syntax (`search_text.parse`) the same way:
+accent-insensitive, stemmed in the ticket's language (Spanish or English), ranked, with
+a highlighted snippet for each ticket of the page shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from tique.tickets import search_postgres, search_sqlite
+from tique.tickets.models import Ticket
+from tique.tickets.search_text import LANGUAGES, MAX_QUERY_LENGTH, Language, Query, parse
+
+__all__ = ["MAX_QUERY_LENGTH", "is_search", "ticket_search"]
+
+
+def language_queries(q: str | None) -> dict[Language, Query] | None:
+    """The query in each language, or None when it searches nothing in either (empty,
+    only stop words, only exclusions, only punctuation): then there is no filter."""
+    query = parse(q or "")
+    queries = {language: query.for_language(language) for language in LANGUAGES}
+    return queries if any(queries.values()) else None
+
+
+def is_search(q: str | None) -> bool:
+    return language_queries(q) is not None
+
+
+class _OwnColumn(Expression):
+    """A column of the table being queried that the model does not declare (the search
+    vectors), named with the query's alias for that table, as a model field would be."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__(output_field=TextField())
+        self.column = column
+        self.alias: str | None = None
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> _OwnColumn:
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map: Mapping[str, str]) -> _OwnColumn:
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias) if self.alias else None
+        return clone
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.quote_name_unless_alias(self.alias or "")
+        return f"{alias}.{connection.ops.quote_name(self.column)}", []
+
+
+class _AnyOf(Expression):
+    """`pk = ANY(ARRAY(statement))`: PostgreSQL runs the statement (self-contained SQL
+    returning ids) once and fetches those rows by primary key. (With `pk IN (subquery)`
+    and the desk's eight joins, past `join_collapse_limit`, it joined every ticket
+    first and filtered last.)"""
+
+    output_field = BooleanField()
+
+    def __init__(self, sql: str, params: list[Any]) -> None:
+        super().__init__()
+        self.sql, self.params = sql, params
+        self.sources: list[Any] = [F("pk")]
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.sources
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.sources = list(exprs)
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+        pk, pk_params = compiler.compile(self.sources[0])
+        return f"{pk} = ANY(ARRAY({self.sql}))", [*pk_params, *self.params]
+
+
+class SqlFragment(Expression):
+    """SQL about the ticket row at hand: `{id}`, `{language}`, `{vector}` and `{notes}`
+    stand for its columns, with the query's alias, so the fragment survives being used
+    inside another query; `%s` for `params`."""
+
+    names = ("id", "language", "vector", "notes")
+
+    def __init__(self, template: str, params: list[Any], output_field: Any) -> None:
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, params
+        self.columns: list[Any] = [
+            F("pk"),
+            F("language"),
+            _OwnColumn("search_vector"),
+            _OwnColumn("notes_vector"),
+        ]
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.columns
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+        names = {}
+        for name, column in zip(self.names, self.columns, strict=True):
+            sql, params = compiler.compile(column)
+            if params:
+                raise ValueError("a column with parameters")
+            names[name] = sql
+        return self.template.format(**names), list(self.params)
+
+
+def ticket_search(tickets: QuerySet[Ticket], q: str, *, include_internal: bool) -> QuerySet[Ticket]:
+    """The tickets of `tickets` that match `q` (at most the newest `CANDIDATES`),
+    annotated with `search_rank` (higher is better; order by it yourself) and, once
+    fetched, `search_snippet` (safe HTML, the matches in <mark>; computed for the
+    fetched rows only, in one more query). `tickets`' filters apply; add joins
+    (`select_related`) to the result. A query that searches nothing leaves `tickets` as
+    they are, with a rank of 0.
+
+    `include_internal` lets internal notes match: staff only."""
+    queries = language_queries(q)
+    if queries is None:
+        return tickets.annotate(search_rank=Value(0.0, output_field=FloatField()))
+    postgres = connections[tickets.db].vendor == "postgresql"
+    backend = search_postgres if postgres else search_sqlite
+    match, match_params = backend.match_sql(queries, include_internal=include_internal)
+    rank, rank_params = backend.rank_sql(queries, include_internal=include_internal)
+    condition = SqlFragment(match, match_params, BooleanField())
+    # The scope is inside the candidates: the outer query only fetches and ranks them.
+    manager = tickets.model._default_manager.using(tickets.db)
+    if postgres:
+        found = manager.filter(_AnyOf(*_postgres_candidates(tickets.order_by(), condition)))
+    else:
+        newest = tickets.filter(condition).order_by("-created_at", "-id").values("pk")
+        found = manager.filter(pk__in=newest[:CANDIDATES])
+    found = found.annotate(search_rank=SqlFragment(rank, rank_params, FloatField()))
+    found._iterable_class = type(
+        "SearchIterable",
+        (_SnippetIterable,),
+        {"queries": queries, "include_internal": include_internal},
+    )
+    return found
+
+
+# How many matches are ranked: the newest this many.
+CANDIDATES = 500
+# On PostgreSQL, a search first looks at the newest WINDOW tickets of the scope; when
+# ENOUGH of them match (a common word), the candidates are those, else (a rarer word)
+# the newest matches of the whole scope, found through the GIN index. A common word
+# thus ranks recent tickets only, and a search costs about the same in an account of a
+# thousand tickets and in one of a hundred thousand, whichever words it has.
+WINDOW = 2000
+ENOUGH = 50
+
+
+def _compiled(tickets: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = tickets.query.get_compiler(using=tickets.db).as_sql()
+    return sql, tuple(params)
+
+
+def _postgres_candidates(
+    tickets: QuerySet[Ticket], condition: SqlFragment
+) -> tuple[str, list[Any]]:
+    """The candidates' ids as one statement that decides as it runs: PostgreSQL's plan
+    cannot, as its statistics are global (a word common across all tickets can be absent
+    from an account in another language, or the other way round), and walking a scope
+    for a word it lacks, or fetching every match of a word it is full of, both cost
+    seconds at a million tickets."""
+    window_sql, window_params = _compiled(
+        tickets.order_by("-created_at", "-id").values("pk")[:WINDOW]
+    )
+    recent = (
+        tickets.model._default_manager.using(tickets.db)
+        .filter(pk__in=RawSQL(window_sql, window_params))  # noqa: S611 (compiled above)
+        .filter(condition)
+        .order_by("-created_at", "-id")
+        .values("pk")[:CANDIDATES]
+    )
+    # An order no index gives: PostgreSQL finds every match through the GIN index and
+    # the scope's own (BitmapAnd) rather than walking the scope in date order.
+    unindexed = ExpressionWrapper(
+        F("created_at") + Value(dt.timedelta(0)), output_field=DateTimeField()
+    )
+    older = tickets.filter(condition).order_by(unindexed.desc(), "-id").values("pk")[:CANDIDATES]
+    recent_sql, recent_params = _compiled(recent)
+    older_sql, older_params = _compiled(older)
+    sql = (
+        f"WITH recent AS MATERIALIZED ({recent_sql}) SELECT recent.pk FROM recent"  # noqa: S608
+        f" UNION SELECT older.pk FROM ({older_sql}) AS older"
+        " WHERE (SELECT count(*) FROM recent) < %s"
+    )
+    return sql, [*recent_params, *older_params, ENOUGH]
+
+
+class _SnippetIterable(ModelIterable):  # type: ignore[type-arg]
+    """Fetches the rows, then their snippets in one query, so that a page's snippets
+    cost the same whatever its size (and ts_headline never runs on rows not shown)."""
+
+    queries: dict[Language, Query]
+    include_internal: bool
+
+    def __iter__(self) -> Iterator[Any]:
+        rows = list(super().__iter__())
+        if rows:
+            found = snippets(
+                self.queryset.db, rows, self.queries, include_internal=self.include_internal
+            )
+            for ticket in rows:
+                ticket.search_snippet = found.get(ticket.pk)
+        yield from rows
+
+
+def snippets(
+    using: str, tickets: list[Ticket], queries: dict[Language, Query], *, include_internal: bool
+) -> dict[int, SafeString]:
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        raw = search_postgres.snippets(
+            connection, [t.pk for t in tickets], queries, include_internal=include_internal
+        )
+        return {pk: mark(text) for pk, text in raw.items()}
+    rows = [(t.pk, t.language, t.subject) for t in tickets]
+    found = search_sqlite.snippets(connection, rows, queries, include_internal=include_internal)
+    return {pk: mark_safe(text) for pk, text in found.items()}  # noqa: S308 (escaped)
+
+
+def mark(headline: str) -> SafeString:
+    """ts_headline's output (escaped text with sentinels around the matches) as safe
+    HTML: unescaped and escaped again (so whatever ts_headline cut is escaped whole),
+    then the sentinels become <mark>."""
+    text = str(escape(html.unescape(headline)))
+    text = text.replace(search_postgres.START, "<mark>").replace(search_postgres.STOP, "</mark>")
+    return mark_safe(text)  # noqa: S308 (escaped above; only <mark> added)
