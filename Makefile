@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run worker scheduler test lint api-check typecheck format messages demo clean
+.PHONY: install run serve worker scheduler test lint api-check bench typecheck format messages demo clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production-like serving (docs/admin/production.md): debug off needs TIQUE_SECRET_KEY
+# and TIQUE_ALLOWED_HOSTS; gunicorn.conf.py reads TIQUE_WEB_BIND, TIQUE_WEB_WORKERS…
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 # Background work (see README, "Mail and background work"). The worker runs the tasks
 # that the web process queues with TIQUE_TASKS_BACKEND=database (the default with debug
@@ -46,6 +53,12 @@ lint: install
 # responses as documented. See scripts/api-check.
 api-check: install
 	scripts/api-check
+
+# Load N bench tickets once (BENCH_TICKETS, 1,000,000 on PostgreSQL) and measure the
+# pages with wrk against gunicorn as in production; results in var/bench/. See README,
+# "Benchmark", and scripts/bench.
+bench: install
+	scripts/bench
 
 format: install
 	$(BIN)/ruff format .

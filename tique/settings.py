@@ -301,6 +301,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("TIQUE_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_SSL_REDIRECT = env_bool("TIQUE_SSL_REDIRECT", True)
+    # Load balancers probe the health check over plain HTTP, behind the TLS they end.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("TIQUE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TIQUE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("TIQUE_HSTS_PRELOAD", True)

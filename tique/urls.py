@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from tique.accounts import views as account_views
 from tique.api.api import api
+from tique.core.views import healthz
 
 auth_patterns = [
     path("login/", account_views.SignInView.as_view(), name="login"),
@@ -34,4 +35,5 @@ urlpatterns = [
     path("desk/", include("tique.desk.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
 ]
