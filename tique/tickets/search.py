@@ -13,15 +13,14 @@ a highlighted snippet for each ticket of the page shown."""
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db import connections
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
-    DateTimeField,
     Expression,
     ExpressionWrapper,
     F,
@@ -136,7 +135,14 @@ class SqlFragment(Expression):
         return self.template.format(**names), list(self.params)
 
 
-def ticket_search(tickets: QuerySet[Ticket], q: str, *, include_internal: bool) -> QuerySet[Ticket]:
+def ticket_search(
+    tickets: QuerySet[Ticket],
+    q: str,
+    *,
+    include_internal: bool,
+    accounts: Sequence[int] | None = None,
+    newest_first: Sequence[str] = ("-pk",),
+) -> QuerySet[Ticket]:
     """The tickets of `tickets` that match `q` (at most the newest `CANDIDATES`),
     annotated with `search_rank` (higher is better; order by it yourself) and, once
     fetched, `search_snippet` (safe HTML, the matches in <mark>; computed for the
@@ -144,21 +150,32 @@ def ticket_search(tickets: QuerySet[Ticket], q: str, *, include_internal: bool) 
     (`select_related`) to the result. A query that searches nothing leaves `tickets` as
     they are, with a rank of 0.
 
-    `include_internal` lets internal notes match: staff only."""
+    `include_internal` lets internal notes match: staff only. `accounts`, when every
+    ticket of `tickets` belongs to one of them, lets PostgreSQL find an account's
+    matches in the index alone (it never widens the scope); `newest_first`, an order of
+    the scope's newest tickets that its indexes give (`-created_at, -id` in an account),
+    makes PostgreSQL's first look at them cheaper."""
     queries = language_queries(q)
     if queries is None:
         return tickets.annotate(search_rank=Value(0.0, output_field=FloatField()))
     postgres = connections[tickets.db].vendor == "postgresql"
     backend = search_postgres if postgres else search_sqlite
-    match, match_params = backend.match_sql(queries, include_internal=include_internal)
+    if postgres:
+        match, match_params = search_postgres.match_sql(
+            queries, include_internal=include_internal, accounts=accounts
+        )
+    else:
+        match, match_params = search_sqlite.match_sql(queries, include_internal=include_internal)
     rank, rank_params = backend.rank_sql(queries, include_internal=include_internal)
     condition = SqlFragment(match, match_params, BooleanField())
     # The scope is inside the candidates: the outer query only fetches and ranks them.
     manager = tickets.model._default_manager.using(tickets.db)
     if postgres:
-        found = manager.filter(_AnyOf(*_postgres_candidates(tickets.order_by(), condition)))
+        found = manager.filter(
+            _AnyOf(*_postgres_candidates(tickets.order_by(), condition, newest_first))
+        )
     else:
-        newest = tickets.filter(condition).order_by("-created_at", "-id").values("pk")
+        newest = tickets.filter(condition).order_by("-pk").values("pk")
         found = manager.filter(pk__in=newest[:CANDIDATES])
     found = found.annotate(search_rank=SqlFragment(rank, rank_params, FloatField()))
     found._iterable_class = type(
@@ -169,7 +186,8 @@ def ticket_search(tickets: QuerySet[Ticket], q: str, *, include_internal: bool) 
     return found
 
 
-# How many matches are ranked: the newest this many.
+# How many matches are ranked: the newest this many (newest by id, which follows
+# creation, so that the primary key gives the order in any scope).
 CANDIDATES = 500
 # On PostgreSQL, a search first looks at the newest WINDOW tickets of the scope; when
 # ENOUGH of them match (a common word), the candidates are those, else (a rarer word)
@@ -186,37 +204,38 @@ def _compiled(tickets: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
 
 
 def _postgres_candidates(
-    tickets: QuerySet[Ticket], condition: SqlFragment
+    tickets: QuerySet[Ticket], condition: SqlFragment, newest_first: Sequence[str]
 ) -> tuple[str, list[Any]]:
     """The candidates' ids as one statement that decides as it runs: PostgreSQL's plan
     cannot, as its statistics are global (a word common across all tickets can be absent
     from an account in another language, or the other way round), and walking a scope
     for a word it lacks, or fetching every match of a word it is full of, both cost
     seconds at a million tickets."""
-    window_sql, window_params = _compiled(
-        tickets.order_by("-created_at", "-id").values("pk")[:WINDOW]
-    )
+    window_sql, window_params = _compiled(tickets.order_by(*newest_first).values("pk")[:WINDOW])
     recent = (
         tickets.model._default_manager.using(tickets.db)
-        .filter(pk__in=RawSQL(window_sql, window_params))  # noqa: S611 (compiled above)
+        .filter(pk__in=RawSQL("SELECT pk FROM scope_window", ()))
         .filter(condition)
-        .order_by("-created_at", "-id")
+        .order_by("-pk")
         .values("pk")[:CANDIDATES]
     )
     # An order no index gives: PostgreSQL finds every match through the GIN index and
     # the scope's own (BitmapAnd) rather than walking the scope in date order.
-    unindexed = ExpressionWrapper(
-        F("created_at") + Value(dt.timedelta(0)), output_field=DateTimeField()
-    )
-    older = tickets.filter(condition).order_by(unindexed.desc(), "-id").values("pk")[:CANDIDATES]
+    unindexed = ExpressionWrapper(F("pk") + Value(0), output_field=BigIntegerField())
+    older = tickets.filter(condition).order_by(unindexed.desc()).values("pk")[:CANDIDATES]
     recent_sql, recent_params = _compiled(recent)
     older_sql, older_params = _compiled(older)
+    # The whole scope is searched only when the window was full (a scope of fewer
+    # tickets is all in it) and held few matches.
     sql = (
-        f"WITH recent AS MATERIALIZED ({recent_sql}) SELECT recent.pk FROM recent"  # noqa: S608
+        f"WITH scope_window AS MATERIALIZED ({window_sql}),"  # noqa: S608
+        f" recent AS MATERIALIZED ({recent_sql})"
+        " SELECT recent.pk FROM recent"
         f" UNION SELECT older.pk FROM ({older_sql}) AS older"
         " WHERE (SELECT count(*) FROM recent) < %s"
+        " AND (SELECT count(*) FROM scope_window) >= %s"
     )
-    return sql, [*recent_params, *older_params, ENOUGH]
+    return sql, [*window_params, *recent_params, *older_params, ENOUGH, WINDOW]
 
 
 class _SnippetIterable(ModelIterable):  # type: ignore[type-arg]

@@ -83,7 +83,13 @@ def ticket_history(
         tickets = tickets.filter(created_at__lt=_start_of(next_day, tz))
     order = ("-created_at", "-id")
     if is_search(filters.q):
-        tickets = ticket_search(tickets, filters.q, include_internal=False)
+        tickets = ticket_search(
+            tickets,
+            filters.q,
+            include_internal=False,
+            accounts=[account.pk],
+            newest_first=("-created_at", "-id"),
+        )
         order = ("-search_rank", "-id")
     return tickets.select_related(
         "requester", "query_kind", "request_type", "incident_kind"

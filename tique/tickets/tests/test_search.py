@@ -275,6 +275,32 @@ def test_only_the_newest_matches_are_ranked(acme_admin, monkeypatch):
     assert older in found('"centralita centralita"')
 
 
+def test_a_rare_word_is_found_beyond_the_newest_tickets(acme_admin, monkeypatch):
+    monkeypatch.setattr(search, "WINDOW", 2)
+    monkeypatch.setattr(search, "ENOUGH", 1)
+    oldest = ask(acme_admin, "Bobina de inducción quemada")
+    ask(acme_admin, "Router")
+    ask(acme_admin, "Centralita")
+    assert found("bobina") == {oldest}
+    scoped = Ticket.objects.filter(account=oldest.account)
+    assert set(
+        ticket_search(scoped, "bobina", include_internal=False, accounts=[oldest.account_id])
+    ) == {oldest}
+
+
+def test_the_account_hint_never_widens_nor_leaks(acme_admin, beta_admin):
+    acme = ask(acme_admin, "Centralita de Acme")
+    beta = ask(beta_admin, "Centralita de Beta")
+    mine = Ticket.objects.filter(account=acme.account)
+    hinted = ticket_search(
+        mine, "centralita", include_internal=False, accounts=[acme.account_id, beta.account_id]
+    )
+    assert set(hinted) == {acme}
+    # The account's own index entry is not a word anyone can search for.
+    assert found(f"A{acme.account_id}") == set()
+    assert found(f"a{acme.account_id}") == set()
+
+
 def test_a_merged_thread_is_found_on_the_surviving_ticket(acme_admin, agent):
     source = ask(acme_admin, "Duplicado", "El contestador automático se cuelga")
     target = ask(acme_admin, "Principal")
