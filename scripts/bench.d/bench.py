@@ -2,10 +2,12 @@
 and gunicorn serves it: signs in through the login form, checks every endpoint
 answers 200 (or 201), counts each one's queries once with Django's test client on the
 same database, measures each with wrk at fixed concurrency, prints the table and writes
-the JSON. Then it deletes the tickets the API benchmark opened, so the data set stays
-the same from one run to the next.
+the JSON. Once the server has stopped, `--trim-above` deletes the tickets the API
+benchmark opened, so the data set stays the same from one run to the next.
 
+    python scripts/bench.d/bench.py --watermark           # the highest ticket number
     python scripts/bench.d/bench.py --base-url http://127.0.0.1:8123 --out var/bench
+    python scripts/bench.d/bench.py --trim-above 1110000
 
 Environment: BENCH_TOKEN (an API token of the big account's administrator),
 BENCH_DURATION, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_WARMUP, and Django's settings
@@ -24,6 +26,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import asdict, dataclass, field
@@ -37,7 +40,7 @@ LUA = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 django.setup()
 
-from django.db import connection  # noqa: E402 (after django.setup())
+from django.db import connection, transaction  # noqa: E402 (after django.setup())
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -70,6 +73,7 @@ class Endpoint:
     method: str = "GET"
     queries: int | None = None
     wrk: dict[str, Any] = field(default_factory=dict)
+    problem: str = ""  # why it was not measured
 
 
 @dataclass
@@ -218,13 +222,18 @@ def sign_in(base_url: str, email: str) -> str:
     return f"sessionid={session}"
 
 
-def check(base_url: str, endpoint: Endpoint, headers: dict[str, str]) -> None:
-    """Each endpoint must answer a real page: wrk counts a redirect as a success."""
+def check(base_url: str, endpoint: Endpoint, headers: dict[str, str]) -> str:
+    """Each endpoint must answer a real page (wrk counts a redirect as a success): the
+    problem if it does not, else ""."""
     request = urllib.request.Request(f"{base_url}{endpoint.path}", headers=headers)  # noqa: S310
-    with urllib.request.build_opener(_NoRedirect).open(request, timeout=60) as response:
-        status = response.status
-    if status != 200:
-        raise SystemExit(f"{endpoint.name}: {endpoint.path} answered {status}, not 200")
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=60) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    except OSError as error:
+        return f"no answer ({error})"
+    return "" if status == 200 else f"answered {status}, not 200"
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -234,7 +243,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def count_queries(endpoint: Endpoint, users: dict[str, User], token: str, body: str) -> int:
     """The queries one request makes, through Django's test client on the same database
-    (the connection health check's `SELECT 1` is not counted)."""
+    (the connection health check's `SELECT 1` is not counted). A query may take at most
+    as long as gunicorn lets a request take."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = '30s'")
     client = Client(HTTP_ACCEPT_LANGUAGE="es")
     if endpoint.who in users:
         client.force_login(users[endpoint.who])
@@ -251,7 +264,7 @@ def count_queries(endpoint: Endpoint, users: dict[str, User], token: str, body: 
             response = client.get(endpoint.path)
             expected = 200
     if response.status_code != expected:
-        raise SystemExit(f"{endpoint.name}: the test client got {response.status_code}")
+        raise RuntimeError(f"the test client got {response.status_code}")
     return len(queries)
 
 
@@ -307,6 +320,9 @@ def report(found: list[Endpoint], setting: Setting, notes: list[str], out: Path)
     trivial = next(e for e in found if e.kind == "trivial")
     trivial_rps = trivial.wrk["requests"] / (trivial.wrk["duration_us"] / 1e6)
     for endpoint in found:
+        if endpoint.problem:
+            rows.append(_failed_row(endpoint))
+            continue
         stats = endpoint.wrk
         rps = stats["requests"] / (stats["duration_us"] / 1e6)
         p50, p99 = stats["latency_us"]["p50"] / 1000, stats["latency_us"]["p99"] / 1000
@@ -328,6 +344,7 @@ def report(found: list[Endpoint], setting: Setting, notes: list[str], out: Path)
                 "errors": stats["errors"],
                 "target": target,
                 "met": met,
+                "problem": "",
             }
         )
     result = {
@@ -362,6 +379,27 @@ def report(found: list[Endpoint], setting: Setting, notes: list[str], out: Path)
     return result
 
 
+def _failed_row(endpoint: Endpoint) -> dict[str, Any]:
+    return {
+        "endpoint": endpoint.name,
+        "method": endpoint.method,
+        "path": endpoint.path,
+        "as": endpoint.who,
+        "kind": endpoint.kind,
+        "requests_per_second": None,
+        "p50_ms": None,
+        "p90_ms": None,
+        "p99_ms": None,
+        "max_ms": None,
+        "queries": endpoint.queries,
+        "fraction_of_trivial": None,
+        "errors": {},
+        "target": "",
+        "met": False,
+        "problem": endpoint.problem,
+    }
+
+
 def _print_table(rows: list[dict[str, Any]], setting: Setting, notes: list[str]) -> None:
     print(
         f"\n{setting.connections} connections, {setting.threads} wrk threads, "
@@ -372,6 +410,9 @@ def _print_table(rows: list[dict[str, Any]], setting: Setting, notes: list[str])
     print(header)
     print("-" * len(header))
     for row in rows:
+        if row["problem"]:
+            print(f"{row['endpoint']:<34} NOT MEASURED: {row['problem']}")
+            continue
         queries = "" if row["queries"] is None else str(row["queries"])
         errors = sum(row["errors"].values())
         met = ("yes" if row["met"] else "NO") + (f" ({errors} errors)" if errors else "")
@@ -418,16 +459,33 @@ def _database_version() -> str:
 # --- Main ------------------------------------------------------------------------------------
 
 
+def trim(watermark: int) -> None:
+    """Delete the tickets the API benchmark opened (numbers above `watermark`), once the
+    server has stopped, so that the next run measures the same data."""
+    with transaction.atomic():
+        opened = purge(benchdata.bench_tickets().filter(number__gt=watermark))
+    print(f"Deleted the {opened:,} tickets the API benchmark opened.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--base-url")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--watermark", action="store_true", help="print the highest number")
+    parser.add_argument("--trim-above", type=int, metavar="NUMBER")
     args = parser.parse_args()
+    if args.watermark:
+        print(Ticket.objects.order_by("-number").values_list("number", flat=True).first() or 0)
+        return
+    if args.trim_above is not None:
+        trim(args.trim_above)
+        return
+    if not args.base_url:
+        parser.error("--base-url is required")
     base_url: str = args.base_url.rstrip("/")
     token = os.environ["BENCH_TOKEN"]
     setting = Setting()
     found, notes = endpoints()
-    watermark = Ticket.objects.order_by("-number").values_list("number", flat=True).first() or 0
     admin_email = people.admin_email(people.account_code(0))
     agent_email = people.agent_email("technical")
     users = {
@@ -443,27 +501,43 @@ def main() -> None:
         {"BENCH_BODIES": str(bodies_file), "BENCH_LUA_DIR": str(LUA), "BENCH_TOKEN": token}
     )
     try:
-        for endpoint in found:
-            headers = {"Accept-Language": "es"}
-            if endpoint.who in cookies:
-                headers["Cookie"] = cookies[endpoint.who]
-            if endpoint.method == "GET":
-                check(base_url, endpoint, headers)
-            # The API: every kind of body once, the most queries any needed.
-            endpoint.queries = max(
-                count_queries(endpoint, users, token, body)
-                for body in (bodies if endpoint.method == "POST" else [""])
-            )
-            print(f"==> {endpoint.name}: {endpoint.method} {endpoint.path}", flush=True)
-            if setting.warmup not in {"", "0", "0s"}:
-                wrk(base_url, endpoint, setting, headers, setting.warmup)
-            endpoint.wrk = wrk(base_url, endpoint, setting, headers, setting.duration)
+        measure(found, base_url, setting, cookies, users, token, bodies)
         report(found, setting, notes, args.out)
     finally:
         bodies_file.unlink(missing_ok=True)
-        # The tickets the API benchmark opened go, so the next run measures the same data.
-        opened = purge(benchdata.bench_tickets().filter(number__gt=watermark))
-        print(f"Deleted the {opened:,} tickets the API benchmark opened.")
+
+
+def measure(
+    found: list[Endpoint],
+    base_url: str,
+    setting: Setting,
+    cookies: dict[str, str],
+    users: dict[str, User],
+    token: str,
+    bodies: list[str],
+) -> None:
+    for endpoint in found:
+        headers = {"Accept-Language": "es"}
+        if endpoint.who in cookies:
+            headers["Cookie"] = cookies[endpoint.who]
+        print(f"==> {endpoint.name}: {endpoint.method} {endpoint.path}", flush=True)
+        if endpoint.method == "GET":
+            endpoint.problem = check(base_url, endpoint, headers)
+        if not endpoint.problem:
+            try:
+                # The API: every kind of body once, the most queries any needed.
+                endpoint.queries = max(
+                    count_queries(endpoint, users, token, body)
+                    for body in (bodies if endpoint.method == "POST" else [""])
+                )
+            except Exception as error:  # reported; the other endpoints still run
+                endpoint.problem = f"failed with the test client: {error}"
+        if endpoint.problem:
+            print(f"    not measured: {endpoint.problem}", flush=True)
+            continue
+        if setting.warmup not in {"", "0", "0s"}:
+            wrk(base_url, endpoint, setting, headers, setting.warmup)
+        endpoint.wrk = wrk(base_url, endpoint, setting, headers, setting.duration)
 
 
 if __name__ == "__main__":

@@ -111,7 +111,9 @@ def create_people(sizes: list[int], rng: random.Random, batch_size: int) -> Peop
             domain=account_domain(code),
             tax_id=tax_id(rng),
             plan=_plan(index, rng),
-            language="en" if rng.random() < 0.15 else "es",
+            # The big and medium accounts are Spanish (a Spanish provider's largest
+            # customers), with some English speakers; 15% of the small ones are English.
+            language="en" if index > MEDIUM_ACCOUNTS and rng.random() < 0.15 else "es",
             size=size,
             phone_block=phone_block(rng),
             members_open=index <= MEDIUM_ACCOUNTS or rng.random() < 0.5,
@@ -141,7 +143,10 @@ def create_people(sizes: list[int], rng: random.Random, batch_size: int) -> Peop
         admins, members = users_for(index, plan.size, rng)
         for role, prefix, count in ((Role.ADMIN, "admin", admins), (Role.MEMBER, "user", members)):
             for number in range(1, count + 1):
-                speaks = "en" if plan.language == "en" and rng.random() < 0.5 else ""
+                # Empty: the account's language. Some people of Spanish accounts write
+                # in English, and half of an English account's say so explicitly.
+                english = rng.random() < (0.5 if plan.language == "en" else 0.08)
+                speaks = "en" if english else ""
                 user = User(
                     email=f"{prefix}{number}@{plan.domain}",
                     full_name=person_name(rng),
