@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from tique.accounts.models import User
 from tique.mail.choices import NotificationKind
 from tique.mail.compose import language_for, queue, suppressed, ticket_url
+from tique.satisfaction.choices import Rating
+from tique.satisfaction.links import rating_url
 from tique.sla.messages import arrival_message
 
 if TYPE_CHECKING:
@@ -69,14 +71,20 @@ def reply_added(message: Message) -> None:
 
 
 def ticket_solved(ticket: Ticket, actor: User) -> None:
-    """The requester hears their ticket was solved (unless they solved it themselves)."""
+    """The requester hears their ticket was solved (unless they solved it themselves),
+    and is asked how it went."""
     if ticket.requester_id == actor.pk:
         return
     queue(
         kind=NotificationKind.TICKET_SOLVED,
         ticket=ticket,
         recipient=ticket.requester,
-        context={"actor": actor},
+        context={
+            "actor": actor,
+            # One click rates it, no sign-in needed (a signed link that expires).
+            "rate_good_url": rating_url(ticket, Rating.GOOD),
+            "rate_bad_url": rating_url(ticket, Rating.BAD),
+        },
     )
 
 
