@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "tique.mail",
     "tique.sla",
     "tique.webhooks",
+    "tique.kb",
+    "tique.satisfaction",
     "tique.portal",
     "tique.desk",
     "tique.api",
@@ -203,6 +205,8 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 # Links in e-mails point here (no trailing slash).
 TIQUE_SITE_URL = env_str("TIQUE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Days the "how did we do?" links of the solved-ticket e-mail work without signing in.
+TIQUE_RATING_LINK_DAYS = env_int("TIQUE_RATING_LINK_DAYS", 14, minimum=1)
 # The right-hand side of our Message-IDs (<ticket-10001@domain>); the sender's domain.
 TIQUE_MAIL_DOMAIN = env_str(
     "TIQUE_MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" <>") or "localhost"

@@ -33,6 +33,8 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("tickets/", include("tique.portal.urls")),
     path("desk/", include("tique.desk.urls")),
+    path("help/", include("tique.help.urls")),
+    path("rate/", include("tique.satisfaction.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tique.desk import reports, views
+from tique.desk import kb_report, kb_views, reports, satisfaction_report, views
 
 app_name = "desk"
 
@@ -14,7 +14,10 @@ urlpatterns = [
         views.api_token_revoke,
         name="api-token-revoke",
     ),
-    path("reports/", include(reports.urlpatterns)),
+    path("reports/", include([*reports.urlpatterns, *satisfaction_report.urlpatterns])),
+    path("reports/", include(kb_report.urlpatterns)),
+    path("help/", include(kb_views.urlpatterns)),
+    *kb_views.ticket_urlpatterns,
     path("canned/", views.canned_create, name="canned-create"),
     path("canned/<int:reply_id>/delete/", views.canned_delete, name="canned-delete"),
     path("tickets/<int:number>/", views.ticket_detail, name="ticket-detail"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tique.portal import views, webhook_views
+from tique.portal import suggestion_views, views, webhook_views
 
 app_name = "portal"
 
@@ -11,6 +11,16 @@ urlpatterns = [
         "new/<str:category>/<slug:slug>/",
         views.ticket_create,
         name="ticket-create",
+    ),
+    path(
+        "new/<str:category>/<slug:slug>/suggestions/",
+        suggestion_views.suggestions,
+        name="ticket-suggestions",
+    ),
+    path(
+        "suggested/<str:key>/<int:article_id>/",
+        suggestion_views.suggestion_open,
+        name="suggestion-open",
     ),
     path("account/", views.switch_account, name="switch-account"),
     path("profile/", views.profile, name="profile"),
@@ -49,6 +59,7 @@ urlpatterns = [
     path("<int:number>/", views.ticket_detail, name="ticket-detail"),
     path("<int:number>/reply/", views.ticket_reply, name="ticket-reply"),
     path("<int:number>/status/", views.ticket_status, name="ticket-status"),
+    path("<int:number>/rate/", views.ticket_rate, name="ticket-rate"),
     path(
         "<int:number>/attachments/<int:attachment_id>/",
         views.attachment_download,

@@ -5,6 +5,7 @@ themselves."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +27,13 @@ from tique.accounts.services import user_update_profile
 from tique.core.downloads import attachment_response
 from tique.core.htmx import render_page_or_fragment
 from tique.core.pagination import LookaheadPaginator
+from tique.kb import services as kb_services
 from tique.portal.context import SESSION_ACCOUNT_KEY, Customer, customer_view
 from tique.portal.forms import HistoryFilterForm, ReplyForm
+from tique.satisfaction import services as rating_services
+from tique.satisfaction.choices import RatingChannel
+from tique.satisfaction.forms import RatingForm
+from tique.satisfaction.forms import panel_context as rating_panel_context
 from tique.sla.messages import arrival_message
 from tique.tickets import pending_uploads, permissions, selectors, services
 from tique.tickets.catalogue import TypedFieldsForm, build_form_class
@@ -70,6 +76,11 @@ def ticket_new(request: HttpRequest, customer: Customer) -> HttpResponse:
     return render(request, "portal/tickets/new.html", {"sections": sections})
 
 
+def suggestion_sources(kind: CatalogueEntry) -> list[str]:
+    """The fields whose text feeds the help-centre suggestions: subject and description."""
+    return [spec.name for spec in kind.field_specs() if spec.role in ("subject", "body")]
+
+
 def _kind_or_404(customer: Customer, category: str, slug: str) -> CatalogueEntry:
     kind = selectors.catalogue_entry(category, slug)
     if kind is None or not permissions.can_use_kind(customer.membership, kind):
@@ -102,6 +113,9 @@ def ticket_create(
                 )
             )
             pending_uploads.discard(submission.kept)
+            kb_services.suggestion_session_submitted(
+                key=request.POST.get("suggest_key", ""), user=customer.user, ticket=ticket
+            )
             arrival = arrival_message(ticket, get_language() or "es")
             messages.success(
                 request,
@@ -111,7 +125,11 @@ def ticket_create(
         kept = _keep_valid_files(customer, submission)
     else:
         form = form_class()
+    for name in suggestion_sources(kind):
+        if name in form.fields:
+            form.fields[name].widget.attrs["data-suggest"] = "true"
     context = {
+        "suggest_key": request.POST.get("suggest_key") or uuid.uuid4().hex,
         "kind": kind,
         "category": category,
         "form": form,
@@ -161,7 +179,12 @@ def _keep_valid_files(
     return [*submission.kept, *new]
 
 
-def _detail_context(customer: Customer, ticket: Ticket, reply_form: ReplyForm) -> dict[str, Any]:
+def _detail_context(
+    customer: Customer,
+    ticket: Ticket,
+    reply_form: ReplyForm,
+    rating_form: RatingForm | None = None,
+) -> dict[str, Any]:
     membership = customer.membership_in(ticket.account_id)
     return {
         "ticket": ticket,
@@ -174,6 +197,7 @@ def _detail_context(customer: Customer, ticket: Ticket, reply_form: ReplyForm) -
         "can_reply": permissions.can_reply(customer.user, ticket, membership),
         "can_solve": permissions.can_set_status(customer.user, ticket, membership, Status.SOLVED),
         "can_reopen": permissions.can_set_status(customer.user, ticket, membership, Status.OPEN),
+        **rating_panel_context(customer.user, ticket, rating_form),
     }
 
 
@@ -241,6 +265,35 @@ def ticket_status(request: HttpRequest, customer: Customer, number: int) -> Http
         else:
             messages.success(request, _("The ticket is open again."))
     return redirect("portal:ticket-detail", number=number)
+
+
+@require_POST
+@customer_view
+def ticket_rate(request: HttpRequest, customer: Customer, number: int) -> HttpResponse:
+    """The requester rates their solved ticket (or changes their rating)."""
+    ticket = selectors.ticket_get_visible(user=customer.user, number=number)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            rating_services.rating_record(
+                ticket=ticket,
+                user=customer.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                channel=RatingChannel.PANEL,
+            )
+        except PermissionDenied:
+            messages.error(request, _("This ticket cannot be rated now."))
+            return redirect("portal:ticket-detail", number=number)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Thank you for rating this ticket."))
+            url = reverse("portal:ticket-detail", kwargs={"number": number})
+            return redirect(f"{url}#rating")
+    context = _detail_context(customer, ticket, ReplyForm(), form)
+    return render(request, "portal/tickets/detail.html", context, status=400)
 
 
 @customer_view

@@ -11,6 +11,7 @@ from conftest import PASSWORD, english_client, pdf, signed_in
 from tique.accounts.groups import SUPERVISORS
 from tique.accounts.models import User
 from tique.accounts.services import api_token_create
+from tique.kb.tests.helpers import write
 from tique.tickets.models import CannedReply
 from tique.tickets.services import message_add
 from tique.tickets.tests.desk_helpers import make_agent, query
@@ -26,6 +27,9 @@ TICKET_URLS = [
     "desk:outage-broadcast",
     "desk:presence",
     "desk:canned-insert",
+    "desk:kb-lookup",
+    "desk:kb-insert",
+    "desk:ticket-to-article",
 ]
 
 
@@ -49,6 +53,12 @@ def desk_urls(acme_admin, agent):
         reverse("desk:api-token-revoke", kwargs={"token_id": token.pk}),
     ]
     urls.append(reverse("desk:sla-report"))  # the reports, included from their own module
+    urls.append(reverse("desk:satisfaction-report"))
+    urls.append(reverse("desk:kb-report"))
+    article = write(agent, es=("Eco", "Texto"))
+    urls += [reverse("desk:kb-list"), reverse("desk:kb-new")]
+    urls += [reverse(name, args=[article.pk]) for name in ("desk:kb-edit", "desk:kb-history")]
+    urls.append(reverse("desk:kb-restore", args=[article.pk, 1]))
     urls += [
         reverse("desk:canned-create"),
         reverse("desk:canned-delete", kwargs={"reply_id": reply.pk}),
@@ -72,7 +82,8 @@ def desk_urls(acme_admin, agent):
 def test_the_list_of_desk_urls_is_complete():
     from tique.desk import urls
 
-    assert len(urls.urlpatterns) == 4 + 2 + 2 + len(TICKET_URLS) + 2
+    # 4 + 2 + 3 (reports: SLA and satisfaction; help centre; articles) + 2 + tickets + 2
+    assert len(urls.urlpatterns) == 4 + 3 + 1 + 2 + len(TICKET_URLS) + 2
 
 
 @pytest.mark.parametrize("persona", ["acme_admin", "ana"])

@@ -24,6 +24,7 @@ from tique.accounts.choices import Role
 from tique.accounts.groups import SUPERVISORS, ensure_supervisors_group
 from tique.accounts.models import Account, Membership, Team, User
 from tique.accounts.services import membership_add
+from tique.kb import demo as kb_demo
 from tique.mail import notifications
 from tique.tickets import permissions, selectors, services
 from tique.tickets.catalogue import build_form_class
@@ -318,6 +319,9 @@ class Command(BaseCommand):
             customers = self._customers(accounts)
             staff = self._staff()
             self._canned_replies()
+        articles = kb_demo.load(author=staff[0])
+        if articles:
+            self.stdout.write(f"Help centre: {articles} articles written.")
         demo_tickets = Ticket.objects.filter(account__in=accounts.values())
         created = 0
         if not demo_tickets.exists():
