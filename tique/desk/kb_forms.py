@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from tique.kb.choices import ArticleStatus, Visibility
 from tique.kb.models import Article, Category
 from tique.kb.services import ArticleDraft, ArticleVersion
-from tique.tickets.search_text import MAX_QUERY_LENGTH
 
 _BODY_HELP = _(
     "Markdown: ## headings, **bold**, lists, `code`, tables, [links](https://…), images as "
@@ -67,12 +66,3 @@ class ArticleForm(forms.Form):
                 for language in ("es", "en")
             },
         )
-
-
-class ArticleLookupForm(forms.Form):
-    kb_q = forms.CharField(
-        label=_("Search articles"),
-        required=False,
-        max_length=MAX_QUERY_LENGTH,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tique.accounts.models import User
+from tique.core.forms import add_service_errors
 from tique.core.i18n import current_language
 from tique.core.pagination import LookaheadPaginator
 from tique.desk.context import desk_view
 from tique.desk.forms import DeskReplyForm
-from tique.desk.kb_forms import ArticleForm, ArticleLookupForm
+from tique.desk.kb_forms import ArticleForm
 from tique.help.forms import HelpSearchForm
 from tique.kb import search, selectors, services
 from tique.kb.choices import ArticleStatus
@@ -36,8 +37,8 @@ LOOKUP_RESULTS = 8
 @desk_view
 @require_GET
 def article_list(request: HttpRequest, agent: User) -> HttpResponse:
-    form = ArticleLookupForm(request.GET or None)
-    q = form.cleaned_data["kb_q"] if form.is_valid() else ""
+    form = HelpSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
     context: dict[str, Any] = {"form": form, "q": q}
     if q:
         context["results"] = search.article_search(
@@ -53,11 +54,6 @@ def article_list(request: HttpRequest, agent: User) -> HttpResponse:
     return render(request, "desk/kb/list.html", context)
 
 
-def _save_error(form: ArticleForm, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
-
-
 @desk_view
 @require_http_methods(["GET", "POST"])
 def article_new(request: HttpRequest, agent: User) -> HttpResponse:
@@ -66,7 +62,7 @@ def article_new(request: HttpRequest, agent: User) -> HttpResponse:
         try:
             article = services.article_create(author=agent, draft=form.draft())
         except ValidationError as error:
-            _save_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Article saved."))
             return redirect("desk:kb-edit", article_id=article.pk)
@@ -84,7 +80,7 @@ def article_edit(request: HttpRequest, agent: User, article_id: int) -> HttpResp
             try:
                 article = services.article_update(article=article, author=agent, draft=form.draft())
             except ValidationError as error:
-                _save_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Article saved."))
                 return redirect("desk:kb-edit", article_id=article.pk)

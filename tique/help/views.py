@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tique.accounts.models import User
+from tique.core.forms import add_service_errors
+from tique.core.htmx import is_htmx
 from tique.core.i18n import current_language
 from tique.core.markdown import render as render_markdown
 from tique.help.forms import HelpSearchForm, VoteForm
@@ -57,7 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.category_get(slug)
-    shelves = [s for s in selectors.help_index(_reader(request)) if s.category.pk == found.pk]
+    shelves = selectors.help_index(_reader(request), category=found)
     return render(
         request,
         "help/category.html",
@@ -113,15 +115,14 @@ def article_vote(request: HttpRequest, slug: str) -> HttpResponse:
                 language=current_language(),
             )
         except ValidationError as error:
-            for name, problems in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, problems)
+            add_service_errors(form, error)
         except PermissionDenied:  # pragma: no cover (readable_by above)
             form.add_error(None, _("You cannot vote on this article."))
     if form.errors:
         context = _article_context(request, article, form)
-        template = "help/_feedback.html" if request.htmx else "help/article.html"  # type: ignore[attr-defined]
+        template = "help/_feedback.html" if is_htmx(request) else "help/article.html"
         return render(request, template, context, status=400)
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         response = render(request, "help/_feedback.html", _article_context(request, article))
     else:
         messages.success(request, _("Thank you for your feedback."))

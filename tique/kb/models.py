@@ -81,7 +81,7 @@ class Article(models.Model):
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        ordering = ["category__position", "slug"]
+        ordering = ["slug"]
         indexes = [
             models.Index(
                 fields=["category", "slug"],

@@ -52,10 +52,12 @@ class Shelf:
     articles: list[tuple[Article, ArticleText]]
 
 
-def help_index(user: User | None) -> list[Shelf]:
-    """Every category with the articles the reader may open (published ones only, even
-    for staff: drafts are listed in the desk)."""
+def help_index(user: User | None, category: Category | None = None) -> list[Shelf]:
+    """Every category (or just `category`) with the articles the reader may open
+    (published ones only, even for staff: drafts are listed in the desk)."""
     readable = Article.objects.readable_by(user).filter(status="published")
+    if category is not None:
+        readable = readable.filter(category=category)
     articles = _with_texts(readable.select_related("category").order_by("category", "slug"))
     shelves: dict[int, Shelf] = {}
     for article in articles:
@@ -133,7 +135,7 @@ def my_vote(article: Article, user: User | None, browser: str) -> ArticleVote | 
     return None
 
 
-def desk_articles(q: str = "") -> QuerySet[Article]:
+def desk_articles() -> QuerySet[Article]:
     """Every article for the desk's list, newest change first, with its vote counts."""
     articles = Article.objects.select_related("category", "updated_by").annotate(
         helpful=Count("votes", filter=Q(votes__helpful=True)),

@@ -301,9 +301,8 @@ def suggestion_opened(*, key: str, user: User, article: Article) -> bool:
         touched = SuggestionShown.objects.filter(
             session=session, article=article, opened_at__isnull=True
         ).update(opened_at=now)
-        if session.opened_at is None and (
-            touched or SuggestionShown.objects.filter(session=session, article=article).exists()
-        ):
+        # An article opened once before already set the session's time.
+        if touched and session.opened_at is None:
             session.opened_at = now
             session.save(update_fields=["opened_at"])
     return True

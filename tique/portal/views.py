@@ -25,6 +25,7 @@ from tique.accounts.forms import ProfileForm
 from tique.accounts.selectors import account_users
 from tique.accounts.services import user_update_profile
 from tique.core.downloads import attachment_response
+from tique.core.forms import add_service_errors
 from tique.core.htmx import render_page_or_fragment
 from tique.core.pagination import LookaheadPaginator
 from tique.kb import services as kb_services
@@ -286,8 +287,7 @@ def ticket_rate(request: HttpRequest, customer: Customer, number: int) -> HttpRe
             messages.error(request, _("This ticket cannot be rated now."))
             return redirect("portal:ticket-detail", number=number)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Thank you for rating this ticket."))
             url = reverse("portal:ticket-detail", kwargs={"number": number})

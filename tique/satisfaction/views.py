@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from tique.accounts.models import User
+from tique.core.forms import add_service_errors
 from tique.satisfaction import links, services
 from tique.satisfaction.choices import Rating, RatingChannel
 from tique.satisfaction.forms import RatingForm
@@ -83,8 +84,7 @@ def _record(request: HttpRequest, ticket: Ticket, user: User) -> HttpResponse:
         except PermissionDenied:
             return _unavailable(request, ticket)
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            add_service_errors(form, error)
         else:
             # Post/redirect/get, to the page without the choice of the e-mail's link.
             return redirect(request.path)

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'article',
                 'verbose_name_plural': 'articles',
-                'ordering': ['category__position', 'slug'],
+                'ordering': ['slug'],
             },
         ),
         migrations.CreateModel(
