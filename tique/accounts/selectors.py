@@ -14,8 +14,15 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     )
 
 
-def account_users(account: Account) -> QuerySet[User]:
-    return User.objects.filter(memberships__account=account).order_by("full_name", "email")
+def account_user_choices(account: Account) -> list[tuple[int, str]]:
+    """The account's people as (id, name) by name, for a filter's list: plain rows, not
+    model instances (a big account has hundreds of people, shown on every history page)."""
+    rows = (
+        User.objects.filter(memberships__account=account)
+        .order_by("full_name", "email")
+        .values_list("pk", "full_name", "email")
+    )
+    return [(pk, full_name or email) for pk, full_name, email in rows]
 
 
 def api_token_for_secret(secret: str) -> ApiToken | None:

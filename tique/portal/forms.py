@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tique.accounts.models import User
+from tique.core.forms import Select
 from tique.tickets.attachments import MultipleFileField, check_reply
 from tique.tickets.choices import Category, Status
 from tique.tickets.search import MAX_QUERY_LENGTH
@@ -35,30 +35,34 @@ class HistoryFilterForm(forms.Form):
         min_value=1,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    requester = forms.ModelChoiceField(
-        label=_("Created by"), queryset=User.objects.none(), required=False
+    # Choices (id, name) given by the view: the account's people, for an administrator.
+    requester = forms.TypedChoiceField(
+        label=_("Created by"), coerce=int, empty_value=None, required=False, widget=Select
     )
     category = forms.ChoiceField(
         label=_("Category"),
         choices=[("", pgettext_lazy("any category", "All")), *Category.choices],
         required=False,
+        widget=Select,
     )
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", pgettext_lazy("any status", "All")), *Status.choices],
         required=False,
+        widget=Select,
     )
     created_from = forms.DateField(label=_("From"), required=False, widget=_DATE)
     created_to = forms.DateField(label=_("To"), required=False, widget=_DATE)
 
-    def __init__(self, *args: Any, requesters: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, requesters: list[tuple[int, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if requesters is None:
             del self.fields["requester"]
         else:
-            requester = cast(forms.ModelChoiceField[User], self.fields["requester"])
-            requester.queryset = requesters
-            requester.empty_label = str(_("Anyone"))
+            requester = cast(forms.TypedChoiceField, self.fields["requester"])
+            requester.choices = [("", _("Anyone")), *requesters]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -70,10 +74,9 @@ class HistoryFilterForm(forms.Form):
     def filters(self) -> HistoryFilters:
         """The valid filters (a field with an error is left out, and shows its error)."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        requester = data.get("requester")
         return HistoryFilters(
             number=data.get("number"),
-            requester_id=requester.pk if requester else None,
+            requester_id=data.get("requester"),
             category=data.get("category") or "",
             status=data.get("status") or "",
             created_from=data.get("created_from"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tique.accounts import token_views
 from tique.accounts.forms import ProfileForm
-from tique.accounts.selectors import account_users
+from tique.accounts.selectors import account_user_choices
 from tique.accounts.services import user_update_profile
 from tique.core.downloads import attachment_response
 from tique.core.forms import add_service_errors
@@ -44,7 +44,7 @@ from tique.tickets.models import CatalogueEntry, Ticket
 
 @customer_view
 def ticket_list(request: HttpRequest, customer: Customer) -> HttpResponse:
-    requesters = account_users(customer.account) if customer.is_admin else None
+    requesters = account_user_choices(customer.account) if customer.is_admin else None
     form = HistoryFilterForm(request.GET or None, requesters=requesters)
     form.is_valid()
     tickets = selectors.ticket_history(

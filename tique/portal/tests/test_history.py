@@ -89,8 +89,8 @@ def test_a_member_cannot_filter_by_another_requester(ana, acme_admin, mixed):
 
 def test_requester_choices_are_the_account_users_only(acme_admin, ana, beta_admin):
     response = signed_in(acme_admin).get(HISTORY)
-    choices = set(response.context["form"].fields["requester"].queryset)
-    assert choices == {acme_admin, ana}
+    choices = {pk for pk, _name in response.context["form"].fields["requester"].choices if pk}
+    assert choices == {acme_admin.pk, ana.pk}
     response = signed_in(acme_admin).get(f"{HISTORY}?requester={beta_admin.pk}")
     assert "requester" in response.context["form"].errors
 
@@ -140,6 +140,7 @@ def test_the_history_query_count_does_not_grow_with_the_tickets_on_the_page(
     client = signed_in(acme_admin)
     open_ticket(acme_admin)
     open_ticket(ana, "incident", "cannot-receive-calls")
+    _queries_for_history(client)  # kinds and teams are read once a process, then kept
     few = _queries_for_history(client)
     for _ in range(8):
         open_ticket(acme_admin, "request", "recover-number")
