@@ -25,7 +25,7 @@ from django.utils.datastructures import MultiValueDict
 from tique.accounts.choices import Role
 from tique.accounts.models import Account, Team, User
 from tique.accounts.services import membership_add
-from tique.tickets import services
+from tique.tickets import services, snapshot
 from tique.tickets.catalogue import build_form_class
 from tique.tickets.models import RequestType, Ticket
 from tique.tickets.selectors import catalogue_entry
@@ -48,9 +48,12 @@ def _isolated(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cache.clear()
+    # Rolled-back tests leave no kinds or teams behind, and SQLite reuses their ids.
+    snapshot.forget()
     with time_machine.travel(BUSINESS_HOURS, tick=True):
         yield
     cache.clear()
+    snapshot.forget()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import json
 from typing import Any, Literal
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from tique.tickets.choices import Channel, Priority
 from tique.tickets.choices import Status as TicketStatus
 from tique.tickets.models import Ticket
 from tique.tickets.search import MAX_QUERY_LENGTH
+from tique.tickets.snapshot import with_kinds_and_teams
 
 router = Router(tags=["tickets"])
 
@@ -236,17 +237,19 @@ def ticket_out(ticket: Ticket, viewer: Viewer) -> TicketOut:
     )
 
 
+def _number_of(field: str) -> Subquery:
+    return Subquery(Ticket.objects.filter(pk=OuterRef(field)).values("number")[:1])
+
+
 def _with_joins(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    return tickets.select_related(
-        "account",
-        "requester",
-        "team",
-        "assignee",
-        "query_kind",
-        "request_type",
-        "incident_kind",
-        "sla_policy",
-    ).annotate(merged_into_number=F("merged_into__number"), outage_number=F("outage__number"))
+    """What a ticket's representation needs. Kinds and teams come from memory, and the
+    merged-into and outage numbers from subqueries: every table joined to a list query
+    makes PostgreSQL's planning of it slower (see `tique.tickets.snapshot`)."""
+    return with_kinds_and_teams(
+        tickets.select_related("account", "requester", "assignee", "sla_policy").annotate(
+            merged_into_number=_number_of("merged_into_id"), outage_number=_number_of("outage_id")
+        )
+    )
 
 
 def get_ticket(user: User, number: int) -> Ticket:

@@ -45,6 +45,7 @@ from tique.tickets.models import (
     TicketPresence,
 )
 from tique.tickets.search import is_search, ticket_search
+from tique.tickets.snapshot import with_kinds_and_teams
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,7 @@ def ticket_history(
             newest_first=("-created_at", "-id"),
         )
         order = ("-search_rank", "-id")
-    return tickets.select_related(
-        "requester", "query_kind", "request_type", "incident_kind"
-    ).order_by(*order)
+    return with_kinds_and_teams(tickets.select_related("requester").order_by(*order))
 
 
 def ticket_get_visible(*, user: User | AnonymousUser, number: int) -> Ticket:
@@ -373,9 +372,13 @@ def desk_filter(tickets: QuerySet[Ticket], filters: DeskFilters) -> QuerySet[Tic
     if filters.q or filters.sort == RELEVANCE:
         # Without a query this only annotates a rank of 0: relevance is then newest first.
         tickets = ticket_search(tickets, filters.q, include_internal=filters.search_internal)
-    return tickets.select_related(
-        "account", "requester", "team", "assignee", "query_kind", "request_type", "incident_kind"
-    ).order_by(*sort_order(filters.sort))
+    # Kinds and teams come from memory: four more joined tables cost PostgreSQL more to
+    # plan than the page costs to read (see `tique.tickets.snapshot`).
+    return with_kinds_and_teams(
+        tickets.select_related("account", "requester", "assignee").order_by(
+            *sort_order(filters.sort)
+        )
+    )
 
 
 def account_open_tickets(*, ticket: Ticket, limit: int = 10) -> list[Ticket]:
