@@ -37,7 +37,9 @@ class LookaheadPaginator(Paginator):  # type: ignore[type-arg]
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return len(rows)
-        return rows.order_by()[: self.limit + 1].count()
+        # Only the ids: a search's rank (or any other computed column) is not worked out
+        # for rows that are only counted.
+        return rows.order_by().values("pk")[: self.limit + 1].count()
 
     @property
     def is_capped(self) -> bool:

@@ -48,7 +48,7 @@ def ticket_list(request: HttpRequest, customer: Customer) -> HttpResponse:
     form = HistoryFilterForm(request.GET or None, requesters=requesters)
     form.is_valid()
     tickets = selectors.ticket_history(
-        user=customer.user, account=customer.account, filters=form.filters(), tz=customer.tz
+        membership=customer.membership, filters=form.filters(), tz=customer.tz
     )
     paginator = LookaheadPaginator(
         tickets, settings.TIQUE_TICKETS_PER_PAGE, wanted=request.GET.get("page")

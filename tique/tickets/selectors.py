@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tique.accounts.models import Account, User
+from tique.accounts.models import Account, Membership, User
 from tique.tickets.catalogue import display_value
 from tique.tickets.choices import ACTIVE_STATUSES, Category, Priority, Status
 from tique.tickets.models import (
@@ -64,11 +64,13 @@ def _start_of(day: dt.date, tz: ZoneInfo) -> dt.datetime:
 
 
 def ticket_history(
-    *, user: User, account: Account, filters: HistoryFilters, tz: ZoneInfo
+    *, membership: Membership, filters: HistoryFilters, tz: ZoneInfo
 ) -> QuerySet[Ticket]:
-    """An account's tickets the user may see, newest first (most relevant first with a
-    search, which never looks at internal notes); dates are whole days in `tz`."""
-    tickets: QuerySet[Ticket] = Ticket.objects.visible_to(user).filter(account=account)
+    """The tickets of the membership's account that its user may see, newest first (most
+    relevant first with a search, which never looks at internal notes); dates are whole
+    days in `tz`."""
+    account = membership.account
+    tickets: QuerySet[Ticket] = Ticket.objects.visible_in(membership)
     if filters.number is not None:
         tickets = tickets.filter(number=filters.number)
     if filters.requester_id is not None:
