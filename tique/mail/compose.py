@@ -19,7 +19,7 @@ from django.utils import translation
 from tique.accounts.models import User
 from tique.mail.choices import NotificationKind, OutboundState
 from tique.mail.models import OutboundEmail
-from tique.mail.tasks import send_outbound_email
+from tique.mail.tasks import send_outbound_email, send_outbound_emails
 from tique.tickets.models import Ticket
 
 FALLBACK_LANGUAGE = "es"
@@ -146,20 +146,58 @@ def queue(
         in_reply_to=in_reply_to,
         references=references,
     )
-    email_id = email.pk
-
-    def send_after_commit() -> None:
-        enqueue(email_id)
-
-    # robust: a failed enqueue must not fail the request whose change already committed;
-    # the e-mail is in the outbox and the scheduler's sweep sends it. (A named function,
-    # not a partial: Django logs a robust callback's failure by its __qualname__.)
-    transaction.on_commit(send_after_commit, robust=True)
+    _send_after_commit(email.pk)
     return email
 
 
-def enqueue(email_id: int) -> None:
-    send_outbound_email.enqueue(email_id)
+class _Batch:
+    """The e-mails written inside one atomic block, handed to a single task once the
+    transaction commits: a new ticket tells a whole team, and one task row costs less
+    than a dozen."""
+
+    def __init__(self, block: object) -> None:
+        self.block = block
+        self.email_ids: list[int] = []
+        self.handed_over = False
+
+    def hand_over(self) -> None:
+        self.handed_over = True
+        enqueue(self.email_ids)
+
+
+def _send_after_commit(email_id: int) -> None:
+    connection = transaction.get_connection()
+    blocks = connection.atomic_blocks
+    # The batch of a block still open; one rolled back with its savepoint is no longer
+    # waiting for the commit, and its e-mails are gone with it.
+    waiting = (getattr(hook, "__self__", None) for _ids, hook, _robust in connection.run_on_commit)
+    batch = next(
+        (
+            owner
+            for owner in waiting
+            if isinstance(owner, _Batch)
+            and not owner.handed_over
+            and any(block is owner.block for block in blocks)
+        ),
+        None,
+    )
+    if batch is not None:
+        batch.email_ids.append(email_id)
+        return
+    batch = _Batch(blocks[-1] if blocks else None)
+    batch.email_ids.append(email_id)
+    # robust: a failed enqueue must not fail the request whose change already committed;
+    # the e-mails are in the outbox and the scheduler's sweep sends them. (Outside a
+    # transaction this runs at once.)
+    # A bound method: Django logs a robust callback's failure by its __qualname__.
+    transaction.on_commit(batch.hand_over, robust=True)
+
+
+def enqueue(email_ids: list[int]) -> None:
+    if len(email_ids) == 1:
+        send_outbound_email.enqueue(email_ids[0])
+    else:
+        send_outbound_emails.enqueue(email_ids)
 
 
 def queue_to_stranger(*, address: str, subject: str, in_reply_to: str) -> OutboundEmail | None:
@@ -180,10 +218,5 @@ def queue_to_stranger(*, address: str, subject: str, in_reply_to: str) -> Outbou
         in_reply_to=in_reply_to,
         references=in_reply_to,
     )
-    email_id = email.pk
-
-    def send_after_commit() -> None:
-        enqueue(email_id)
-
-    transaction.on_commit(send_after_commit, robust=True)
+    _send_after_commit(email.pk)
     return email

@@ -12,6 +12,13 @@ def send_outbound_email(email_id: int) -> str:
 
 
 @task()
+def send_outbound_emails(email_ids: list[int]) -> str:
+    """Send the outbox e-mails that one change wrote, each on its own (a failure is
+    recorded on that e-mail and retried; the others go)."""
+    return " ".join(delivery.deliver(email_id).value for email_id in email_ids)
+
+
+@task()
 def process_inbound_email(email_id: int) -> str:
     """Parse and route one stored inbound e-mail if nobody has yet (idempotent)."""
     # Imported here: processing reaches the ticket services, which import the outbox,

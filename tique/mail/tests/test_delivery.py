@@ -189,7 +189,7 @@ def test_a_lost_mail_with_no_tries_left_is_given_up(
 def test_a_mail_whose_task_was_never_enqueued_is_sent_by_the_sweep(
     ana, agent, mailbox, monkeypatch, django_capture_on_commit_callbacks
 ):
-    def broken_queue(email_id: int) -> None:
+    def broken_queue(email_ids: list[int]) -> None:
         raise ConnectionError("the task queue is down")
 
     monkeypatch.setattr(compose, "enqueue", broken_queue)

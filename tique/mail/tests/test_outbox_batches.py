@@ -1,0 +1,55 @@
+"""The e-mails one change writes go to the task queue as one task once it commits; a
+savepoint rolled back takes its e-mails out of the batch, never the others."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from conftest import open_ticket
+from tique.mail import compose, notifications
+from tique.mail.choices import NotificationKind, OutboundState
+from tique.mail.models import OutboundEmail
+from tique.mail.tests.conftest import make_agent, quiet_ticket
+
+
+def test_a_new_ticket_enqueues_one_task_for_all_its_mail(
+    acme_admin, agent, mailbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    make_agent("eva@tique.example", "Eva Soporte")
+    make_agent("leo@tique.example", "Leo Soporte")
+    batches: list[list[int]] = []
+    real = compose.enqueue
+
+    def recording(ids: list[int]) -> None:
+        batches.append(list(ids))
+        real(ids)
+
+    monkeypatch.setattr(compose, "enqueue", recording)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = open_ticket(acme_admin)
+    written = set(OutboundEmail.objects.filter(ticket=ticket).values_list("pk", flat=True))
+    assert len(written) == 4  # three agents, and the requester's acknowledgement
+    assert len(batches) == 1 and set(batches[0]) == written
+    assert len(mailbox.received) == 4
+    assert set(OutboundEmail.objects.values_list("state", flat=True)) == {OutboundState.SENT}
+
+
+def test_a_rolled_back_savepoint_leaves_the_rest_of_the_batch(
+    acme_admin, agent, mailbox, monkeypatch, django_capture_on_commit_callbacks
+):
+    teammate = make_agent("eva@tique.example", "Eva Soporte")
+    ticket = quiet_ticket(acme_admin)
+    batches: list[list[int]] = []
+    monkeypatch.setattr(compose, "enqueue", lambda ids: batches.append(list(ids)))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                notifications.ticket_created(ticket)
+                raise RuntimeError("the change failed after queueing")
+        except RuntimeError:
+            pass
+        kept = compose.queue(
+            kind=NotificationKind.TICKET_CREATED, ticket=ticket, recipient=teammate
+        )
+    assert kept is not None
+    assert batches == [[kept.pk]]
