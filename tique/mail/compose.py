@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,17 +92,25 @@ def render(kind: NotificationKind, context: dict[str, Any], language: str) -> Re
 def thread_headers(ticket: Ticket, address: str) -> tuple[str, str]:
     """In-Reply-To and References for the next e-mail to `address` about `ticket`: after
     the last one they were sent (or are about to be), else after the ticket's root."""
+    return thread_headers_for(ticket, {address})[address]
+
+
+def thread_headers_for(ticket: Ticket, addresses: set[str]) -> dict[str, tuple[str, str]]:
+    """`thread_headers` for several addresses, in one query."""
     root = thread_root(ticket)
-    previous = (
-        OutboundEmail.objects.filter(ticket=ticket, to_address=address)
+    sent = (
+        OutboundEmail.objects.filter(ticket=ticket, to_address__in=addresses)
         .exclude(state=OutboundState.FAILED)
-        .order_by("-id")
-        .values_list("message_id", flat=True)
-        .first()
+        .order_by("id")
+        .values_list("to_address", "message_id")
     )
-    if previous is None:
-        return root, root
-    return previous, f"{root} {previous}"
+    previous: dict[str, str] = dict(sent)  # oldest first: each address keeps its newest
+    return {
+        address: (previous[address], f"{root} {previous[address]}")
+        if address in previous
+        else (root, root)
+        for address in addresses
+    }
 
 
 def queue(
@@ -114,40 +122,62 @@ def queue(
 ) -> OutboundEmail | None:
     """Write one notification to the outbox (unless the recipient does not want it) and
     send it after the commit. Call it inside the transaction that made the change."""
-    if _suppressed.get() or not wants(recipient, kind):
-        return None
-    address = recipient.email.lower()
-    language = language_for(recipient, ticket)
-    rendered = render(
-        kind,
-        {
-            "site_name": settings.SITE_NAME,
-            "site_url": settings.TIQUE_SITE_URL,
-            "ticket": ticket,
-            "tag": subject_tag(ticket),
-            "account": ticket.account,
-            "recipient": recipient,
-            "ticket_url": ticket_url(ticket, recipient),
-            **(context or {}),
-        },
-        language,
-    )
-    in_reply_to, references = thread_headers(ticket, address)
-    email = OutboundEmail.objects.create(
-        ticket=ticket,
-        recipient=recipient,
-        to_address=address,
-        kind=kind,
-        language=language,
-        subject=rendered.subject,
-        text_body=rendered.text,
-        html_body=rendered.html,
-        message_id=new_message_id(ticket),
-        in_reply_to=in_reply_to,
-        references=references,
-    )
-    _send_after_commit(email.pk)
-    return email
+    written = queue_each(kind=kind, ticket=ticket, recipients=[recipient], context=context)
+    return written[0] if written else None
+
+
+def queue_each(
+    *,
+    kind: NotificationKind,
+    ticket: Ticket,
+    recipients: Iterable[User],
+    context: dict[str, Any] | None = None,
+) -> list[OutboundEmail]:
+    """`queue` for several people at once: the same notification, each in their own
+    language and thread, written with one read of the threads and one insert."""
+    if _suppressed.get():
+        return []
+    emails = []
+    for recipient in recipients:
+        if not wants(recipient, kind):
+            continue
+        language = language_for(recipient, ticket)
+        rendered = render(
+            kind,
+            {
+                "site_name": settings.SITE_NAME,
+                "site_url": settings.TIQUE_SITE_URL,
+                "ticket": ticket,
+                "tag": subject_tag(ticket),
+                "account": ticket.account,
+                "recipient": recipient,
+                "ticket_url": ticket_url(ticket, recipient),
+                **(context or {}),
+            },
+            language,
+        )
+        emails.append(
+            OutboundEmail(
+                ticket=ticket,
+                recipient=recipient,
+                to_address=recipient.email.lower(),
+                kind=kind,
+                language=language,
+                subject=rendered.subject,
+                text_body=rendered.text,
+                html_body=rendered.html,
+                message_id=new_message_id(ticket),
+            )
+        )
+    if not emails:
+        return []
+    threads = thread_headers_for(ticket, {email.to_address for email in emails})
+    for email in emails:
+        email.in_reply_to, email.references = threads[email.to_address]
+    OutboundEmail.objects.bulk_create(emails)
+    for email in emails:
+        _send_after_commit(email.pk)
+    return emails
 
 
 class _Batch:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from tique.accounts.models import User
 from tique.mail.choices import NotificationKind
-from tique.mail.compose import language_for, queue, suppressed, ticket_url
+from tique.mail.compose import language_for, queue, queue_each, suppressed, ticket_url
 from tique.satisfaction.choices import Rating
 from tique.satisfaction.links import rating_url
 from tique.sla.messages import arrival_message
@@ -44,13 +44,12 @@ def ticket_created(ticket: Ticket) -> None:
         .order_by("pk")
     )
     opening = ticket.messages.filter(is_internal=False).order_by("created_at", "id").first()
-    for agent in agents:
-        queue(
-            kind=NotificationKind.TICKET_CREATED,
-            ticket=ticket,
-            recipient=agent,
-            context={"message": opening},
-        )
+    queue_each(
+        kind=NotificationKind.TICKET_CREATED,
+        ticket=ticket,
+        recipients=agents,
+        context={"message": opening},
+    )
 
 
 def reply_added(message: Message) -> None:
@@ -134,8 +133,7 @@ def urgent_after_hours(ticket: Ticket) -> None:
     """The on-call agents hear at once of an incident that stops the telephone service
     while the provider is closed."""
     on_call = User.objects.filter(is_on_call=True, is_staff=True, is_active=True).order_by("pk")
-    for agent in on_call:
-        queue(kind=NotificationKind.URGENT_AFTER_HOURS, ticket=ticket, recipient=agent)
+    queue_each(kind=NotificationKind.URGENT_AFTER_HOURS, ticket=ticket, recipients=on_call)
 
 
 def sla_alert(ticket: Ticket, recipient: User, *, target: str, breached: bool) -> None:

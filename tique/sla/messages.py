@@ -14,7 +14,9 @@ from tique.tickets.models import Ticket
 def arrival_message(ticket: Ticket, language: str) -> str:
     """Outside business hours, the calendar's configured wording (with the exact day and
     hour for a ticket that waits); in business hours, when the first answer is due."""
-    calendar = default_calendar()
+    # Only the after-hours wordings come from the calendar.
+    outside_hours = ticket.after_hours in (AfterHours.DEFERRED, AfterHours.URGENT)
+    calendar = default_calendar() if outside_hours else None
     attend_from = ticket.attend_from
     with translation.override(language):
         waiting = attend_from is not None and attend_from > timezone.now()

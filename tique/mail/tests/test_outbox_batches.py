@@ -3,7 +3,8 @@ savepoint rolled back takes its e-mails out of the batch, never the others."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from conftest import open_ticket
 from tique.mail import compose, notifications
@@ -53,3 +54,20 @@ def test_a_rolled_back_savepoint_leaves_the_rest_of_the_batch(
         )
     assert kept is not None
     assert batches == [[kept.pk]]
+
+
+def _queries_to_tell_the_team(ticket) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        notifications.ticket_created(ticket)
+    return len(queries)
+
+
+def test_telling_a_bigger_team_costs_no_more_queries(acme_admin, agent, mailbox):
+    ticket = quiet_ticket(acme_admin)
+    few = _queries_to_tell_the_team(ticket)
+    for number in range(5):
+        make_agent(f"agent{number}@tique.example", f"Agente {number}")
+    ticket = quiet_ticket(acme_admin)
+    many = _queries_to_tell_the_team(ticket)
+    assert many == few
+    assert OutboundEmail.objects.filter(ticket=ticket).count() == 6
