@@ -99,6 +99,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+        # Who is on call is asked on every urgent ticket after hours: a handful of
+        # agents among every customer's users.
+        indexes = [
+            models.Index(
+                fields=["id"], name="accounts_user_on_call", condition=models.Q(is_on_call=True)
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -361,6 +361,12 @@ class Ticket(models.Model):
                 condition=Q(status__in=sorted(ACTIVE_STATUSES)),
             ),
             models.Index(fields=["outage"], name="tkt_outage", condition=Q(outage__isnull=False)),
+            # Known outages still open: on every ticket page and new-ticket form.
+            models.Index(
+                fields=["-created_at"],
+                name="tkt_outages_open",
+                condition=Q(is_outage=True, status__in=sorted(ACTIVE_STATUSES)),
+            ),
             # The breach sweep looks only at targets still running.
             models.Index(
                 fields=["first_response_due_at"],
