@@ -86,6 +86,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's renderer with plain inputs written in Python (see tique.core.forms.Renderer).
+FORM_RENDERER = "tique.core.forms.Renderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

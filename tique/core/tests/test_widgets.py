@@ -1,4 +1,4 @@
-"""The fast select writes the markup Django's own select writes, option for option."""
+"""Our select and our form renderer write the markup Django's own widgets write."""
 
 from __future__ import annotations
 
@@ -69,3 +69,32 @@ def test_a_model_choice_reads_its_choices_in_one_plain_query(django_assert_num_q
     assert "DECLARE" not in captured.captured_queries[0]["sql"]
     assert '<option value="" selected>Any</option>' in html
     assert ">Red</option>" in html
+
+
+WIDGETS = [
+    forms.TextInput(attrs={"type": "search", "autocomplete": "off", "maxlength": 200}),
+    forms.NumberInput(attrs={"min": 1, "step": "any"}),
+    forms.EmailInput(),
+    forms.URLInput(),
+    forms.PasswordInput(render_value=True),
+    forms.HiddenInput(),
+    forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    forms.TimeInput(),
+    forms.CheckboxInput(),
+    forms.Textarea(attrs={"rows": 5}),
+]
+VALUES = [None, "", 'a <b> & "c"', 42, True, False, "2026-12-06"]
+
+
+@pytest.mark.parametrize("widget", WIDGETS, ids=lambda w: type(w).__name__)
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_the_renderer_writes_what_djangos_templates_write(widget, value):
+    from django.forms.renderers import DjangoTemplates
+
+    from tique.core.forms import Renderer
+
+    attrs = {"id": "id_f", "required": True, "aria-invalid": "true", "disabled": False}
+    ours = widget.render("f", value, attrs, renderer=Renderer())
+    django = widget.render("f", value, attrs, renderer=DjangoTemplates())
+    assert ours == django
