@@ -13,3 +13,5 @@ class AccountsConfig(AppConfig):
         from tique.accounts.groups import ensure_supervisors_group
 
         post_migrate.connect(ensure_supervisors_group, dispatch_uid="tique-supervisors")
+
+        from tique.accounts import signals  # noqa: F401 (connects its receivers)

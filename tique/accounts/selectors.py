@@ -1,4 +1,7 @@
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tique.accounts.models import Account, ApiToken, Membership, Team, User
@@ -14,15 +17,35 @@ def memberships_of(user: User) -> QuerySet[Membership]:
     )
 
 
+# How long a process may show an account's people from the cache when it was not told
+# of a change (with the default Redis cache every process is told at once).
+PEOPLE_CACHE_SECONDS = 300
+
+
+def _people_key(account_id: int) -> str:
+    return f"tique:account-people:{account_id}"
+
+
 def account_user_choices(account: Account) -> list[tuple[int, str]]:
-    """The account's people as (id, name) by name, for a filter's list: plain rows, not
-    model instances (a big account has hundreds of people, shown on every history page)."""
+    """The account's people as (id, name) by name, for a filter's list. Cached: a big
+    account's hundreds of people are on every page of its administrators' history, and
+    they change rarely (`forget_account_people` drops the list when they do)."""
+    key = _people_key(account.pk)
+    cached: list[tuple[int, str]] | None = cache.get(key)
+    if cached is not None:
+        return cached
     rows = (
         User.objects.filter(memberships__account=account)
         .order_by("full_name", "email")
         .values_list("pk", "full_name", "email")
     )
-    return [(pk, full_name or email) for pk, full_name, email in rows]
+    people = [(pk, full_name or email) for pk, full_name, email in rows]
+    cache.set(key, people, PEOPLE_CACHE_SECONDS)
+    return people
+
+
+def forget_account_people(account_ids: Iterable[int]) -> None:
+    cache.delete_many([_people_key(pk) for pk in account_ids])
 
 
 def api_token_for_secret(secret: str) -> ApiToken | None:

@@ -10,6 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import open_ticket, signed_in
+from tique.accounts.choices import Role
+from tique.accounts.models import Membership, User
+from tique.accounts.services import membership_add
 from tique.tickets.models import Ticket
 
 HISTORY = reverse("portal:ticket-list")
@@ -164,3 +167,35 @@ def test_a_long_history_counts_only_a_few_pages_ahead(acme_admin, settings):
     assert "More than 11 tickets" in first
     assert "Page 12 of 13<" in near_the_end
     assert "13 tickets" in near_the_end
+
+
+def test_the_requester_list_follows_people_joining_and_renamed(acme, acme_admin, ana):
+    client = signed_in(acme_admin)
+
+    def names() -> set[str]:
+        field = client.get(HISTORY).context["form"].fields["requester"]
+        return {name for pk, name in field.choices if pk}
+
+    assert names() == {"Marta Ortega", "Ana Ruiz"}
+    newcomer = User.objects.create_user(email="eva@acme.example", full_name="Eva Sanz")
+    membership_add(account=acme, user=newcomer, role=Role.MEMBER)
+    assert names() == {"Marta Ortega", "Ana Ruiz", "Eva Sanz"}
+    ana.full_name = "Ana Ruiz Gil"
+    ana.save()
+    assert names() == {"Marta Ortega", "Ana Ruiz Gil", "Eva Sanz"}
+    Membership.objects.filter(user=newcomer).delete()
+    assert names() == {"Marta Ortega", "Ana Ruiz Gil"}
+
+
+def _reads_people(queries) -> bool:
+    return any("accounts_membership" in q["sql"] and "full_name" in q["sql"] for q in queries)
+
+
+def test_the_requester_list_is_read_once_then_cached(acme_admin, ana):
+    client = signed_in(acme_admin)
+    with CaptureQueriesContext(connection) as first:
+        client.get(HISTORY)
+    with CaptureQueriesContext(connection) as second:
+        client.get(HISTORY)
+    assert _reads_people(first)
+    assert not _reads_people(second)
