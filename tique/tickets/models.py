@@ -4,6 +4,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.safestring import SafeString
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -286,6 +287,9 @@ class Ticket(models.Model):
     resolution_warned = models.BooleanField(default=False, editable=False)
 
     objects = TicketQuerySet.as_manager()
+    # Set on the tickets a search fetches (safe HTML, see `tique.tickets.search`); None on
+    # any other, so that a list's template finds it without a failed lookup on each row.
+    search_snippet: SafeString | None = None
 
     if TYPE_CHECKING:
         messages: RelatedManager[Message]
