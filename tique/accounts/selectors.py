@@ -106,16 +106,22 @@ def agents(*, team: Team | None = None) -> QuerySet[User]:
     teams and, annotated, whether they hold `accounts.configure` through a group (the
     Supervisors) or directly (`configures_by_group`, `configures_directly`): what
     `has_perm` says, in one query for the whole list (unordered: callers page them)."""
-    configure = Q(content_type__app_label="accounts", codename="configure")
-    through_group = Permission.objects.filter(configure, group__user=OuterRef("pk"))
-    direct = Permission.objects.filter(configure, user=OuterRef("pk"))
     found = User.objects.filter(is_staff=True, is_active=True)
     if team is not None:
         found = found.filter(teams=team)
-    return found.annotate(
-        configures_by_group=Exists(through_group), configures_directly=Exists(direct)
-    ).prefetch_related(
+    return with_configure_rights(found).prefetch_related(
         Prefetch("teams", queryset=Team.objects.filter(is_active=True).order_by("slug"))
+    )
+
+
+def with_configure_rights(users: QuerySet[User]) -> QuerySet[User]:
+    """`users` annotated with whether each holds `accounts.configure` through a group
+    (`configures_by_group`) or directly (`configures_directly`), in the same query."""
+    configure = Q(content_type__app_label="accounts", codename="configure")
+    through_group = Permission.objects.filter(configure, group__user=OuterRef("pk"))
+    direct = Permission.objects.filter(configure, user=OuterRef("pk"))
+    return users.annotate(
+        configures_by_group=Exists(through_group), configures_directly=Exists(direct)
     )
 
 

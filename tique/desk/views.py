@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tique.accounts import token_views
 from tique.accounts.models import User
+from tique.accounts.selectors import user_can_configure, with_configure_rights
 from tique.accounts.services import user_set_preferences
 from tique.core.downloads import attachment_response
 from tique.core.htmx import render_page_or_fragment
@@ -44,13 +45,25 @@ from tique.tickets.choices import Priority, Status
 from tique.tickets.models import CannedReply, Ticket
 
 
+def _configures(agent: User, staff: list[User]) -> bool:
+    """`user_can_configure(agent)`, read from `agents()`' annotations when the agent is in
+    that list (an active agent always is)."""
+    if agent.is_superuser:
+        return agent.is_active and agent.is_staff
+    me = next((user for user in staff if user.pk == agent.pk), None)
+    if me is None:
+        return user_can_configure(agent)
+    return bool(me.configures_by_group or me.configures_directly)  # type: ignore[attr-defined]
+
+
 def _team_ids(agent: User) -> list[int]:
     return list(agent.teams.values_list("pk", flat=True))
 
 
 @desk_view
 def queue(request: HttpRequest, agent: User) -> HttpResponse:
-    staff = list(agents())  # the assignee choices of both forms on the page
+    # The assignee choices of both forms on the page, and whether the agent configures.
+    staff = list(with_configure_rights(agents()))
     form = QueueFilterForm(request.GET or None, staff=staff)
     form.is_valid()
     team_ids = _team_ids(agent)
@@ -70,6 +83,8 @@ def queue(request: HttpRequest, agent: User) -> HttpResponse:
         "cap": selectors.COUNT_CAP,
         # Its own ids: the filters above have fields of the same names on the same page.
         "bulk_form": BulkForm(tickets=Ticket.objects.none(), staff=staff, auto_id="bulk_%s"),
+        # The header's configuration link: the staff list already says (one query less).
+        "can_configure": _configures(agent, staff),
     }
     return render_page_or_fragment(request, "desk/queue.html", "desk/_queue_results.html", context)
 

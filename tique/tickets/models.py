@@ -4,9 +4,9 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.utils.safestring import SafeString
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tique.accounts.choices import Role

@@ -78,30 +78,6 @@ class _OwnColumn(Expression):
         return f"{alias}.{connection.ops.quote_name(self.column)}", []
 
 
-class _AnyOf(Expression):
-    """`pk = ANY(ARRAY(statement))`: PostgreSQL runs the statement (self-contained SQL
-    returning ids) once and fetches those rows by primary key. (With `pk IN (subquery)`
-    and the desk's eight joins, past `join_collapse_limit`, it joined every ticket
-    first and filtered last.)"""
-
-    output_field = BooleanField()
-
-    def __init__(self, sql: str, params: list[Any]) -> None:
-        super().__init__()
-        self.sql, self.params = sql, params
-        self.sources: list[Any] = [F("pk")]
-
-    def get_source_expressions(self) -> list[Any]:
-        return self.sources
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        self.sources = list(exprs)
-
-    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
-        pk, pk_params = compiler.compile(self.sources[0])
-        return f"{pk} = ANY(ARRAY({self.sql}))", [*pk_params, *self.params]
-
-
 class SqlFragment(Expression):
     """SQL about the ticket row at hand: `{id}`, `{language}`, `{vector}` and `{notes}`
     stand for its columns, with the query's alias, so the fragment survives being used
@@ -154,7 +130,10 @@ def ticket_search(
     ticket of `tickets` belongs to one of them, lets PostgreSQL find an account's
     matches in the index alone (it never widens the scope); `newest_first`, an order of
     the scope's newest tickets that its indexes give (`-created_at, -id` in an account),
-    makes PostgreSQL's first look at them cheaper."""
+    makes PostgreSQL's first look at them cheaper.
+
+    On PostgreSQL the candidates are read when this is called (one query), so call it
+    when the result is to be fetched."""
     queries = language_queries(q)
     if queries is None:
         return tickets.annotate(search_rank=Value(0.0, output_field=FloatField()))
@@ -171,9 +150,12 @@ def ticket_search(
     # The scope is inside the candidates: the outer query only fetches and ranks them.
     manager = tickets.model._default_manager.using(tickets.db)
     if postgres:
-        found = manager.filter(
-            _AnyOf(*_postgres_candidates(tickets.order_by(), condition, newest_first))
-        )
+        # The candidates are found once, here: a page's count and its rows then read at
+        # most CANDIDATES tickets by primary key instead of each searching again.
+        sql, params = _postgres_candidates(tickets.order_by(), condition, newest_first)
+        with connections[tickets.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            found = manager.filter(pk__in=[pk for (pk,) in cursor.fetchall()])
     else:
         newest = tickets.filter(condition).order_by("-pk").values("pk")
         found = manager.filter(pk__in=newest[:CANDIDATES])
