@@ -78,6 +78,30 @@ class _OwnColumn(Expression):
         return f"{alias}.{connection.ops.quote_name(self.column)}", []
 
 
+class _AmongIds(Expression):
+    """`pk = ANY(ARRAY(SELECT unnest(ids)))`: the ids given as one array, read through a
+    subquery so that PostgreSQL expects a few rows and joins each row's people by their
+    primary key. (With `pk IN (500 literals)` it expects them all, and hashed the whole
+    user table to join 500 rows: 25 ms instead of 2.)"""
+
+    output_field = BooleanField()
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__()
+        self.ids = ids
+        self.sources: list[Any] = [F("pk")]
+
+    def get_source_expressions(self) -> list[Any]:
+        return self.sources
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.sources = list(exprs)
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+        pk, pk_params = compiler.compile(self.sources[0])
+        return f"{pk} = ANY(ARRAY(SELECT unnest(%s::bigint[])))", [*pk_params, self.ids]
+
+
 class SqlFragment(Expression):
     """SQL about the ticket row at hand: `{id}`, `{language}`, `{vector}` and `{notes}`
     stand for its columns, with the query's alias, so the fragment survives being used
@@ -155,7 +179,7 @@ def ticket_search(
         sql, params = _postgres_candidates(tickets.order_by(), condition, newest_first)
         with connections[tickets.db].cursor() as cursor:
             cursor.execute(sql, params)
-            found = manager.filter(pk__in=[pk for (pk,) in cursor.fetchall()])
+            found = manager.filter(_AmongIds([pk for (pk,) in cursor.fetchall()]))
     else:
         newest = tickets.filter(condition).order_by("-pk").values("pk")
         found = manager.filter(pk__in=newest[:CANDIDATES])
