@@ -339,7 +339,8 @@ def _day_range(
 
 
 def desk_filter(tickets: QuerySet[Ticket], filters: DeskFilters) -> QuerySet[Ticket]:
-    """Apply the desk's filters and sort, and join what a row shows."""
+    """Apply the desk's filters and sort, and join what a row shows (its account and
+    assignee; the requester is not on the row)."""
     if filters.number is not None:
         tickets = tickets.filter(number=filters.number)
     if filters.account:
@@ -377,9 +378,7 @@ def desk_filter(tickets: QuerySet[Ticket], filters: DeskFilters) -> QuerySet[Tic
     # Kinds and teams come from memory: four more joined tables cost PostgreSQL more to
     # plan than the page costs to read (see `tique.tickets.snapshot`).
     return with_kinds_and_teams(
-        tickets.select_related("account", "requester", "assignee").order_by(
-            *sort_order(filters.sort)
-        )
+        tickets.select_related("account", "assignee").order_by(*sort_order(filters.sort))
     )
 
 
