@@ -16,7 +16,8 @@ def test_labels_follow_the_active_language():
             ticket.get_priority_display(),
             ticket.get_category_display(),
         )
-        assert english == (Status.PENDING.label, Priority.URGENT.label, Category.INCIDENT.label)
+        labels = (Status.PENDING.label, Priority.URGENT.label, Category.INCIDENT.label)
+        assert english == tuple(str(label) for label in labels)
     with translation.override("es"):
         spanish = ticket.get_status_display()
         assert spanish == str(Status.PENDING.label)
