@@ -134,28 +134,35 @@ def queue_each(
     context: dict[str, Any] | None = None,
 ) -> list[OutboundEmail]:
     """`queue` for several people at once: the same notification, each in their own
-    language and thread, written with one read of the threads and one insert."""
+    language and thread, written with one read of the threads and one insert.
+
+    A notification's text depends on its language and on where its link goes (the desk
+    or the panel), never on the person: mail templates get no recipient, so a team's
+    e-mails are rendered once per language."""
     if _suppressed.get():
         return []
     emails = []
+    texts: dict[tuple[str, str], Rendered] = {}
     for recipient in recipients:
         if not wants(recipient, kind):
             continue
         language = language_for(recipient, ticket)
-        rendered = render(
-            kind,
-            {
-                "site_name": settings.SITE_NAME,
-                "site_url": settings.TIQUE_SITE_URL,
-                "ticket": ticket,
-                "tag": subject_tag(ticket),
-                "account": ticket.account,
-                "recipient": recipient,
-                "ticket_url": ticket_url(ticket, recipient),
-                **(context or {}),
-            },
-            language,
-        )
+        link = ticket_url(ticket, recipient)
+        rendered = texts.get((language, link))
+        if rendered is None:
+            rendered = texts[language, link] = render(
+                kind,
+                {
+                    "site_name": settings.SITE_NAME,
+                    "site_url": settings.TIQUE_SITE_URL,
+                    "ticket": ticket,
+                    "tag": subject_tag(ticket),
+                    "account": ticket.account,
+                    "ticket_url": link,
+                    **(context or {}),
+                },
+                language,
+            )
         emails.append(
             OutboundEmail(
                 ticket=ticket,

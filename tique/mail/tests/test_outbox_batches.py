@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from conftest import open_ticket
+from tique.accounts.models import User
 from tique.mail import compose, notifications
 from tique.mail.choices import NotificationKind, OutboundState
 from tique.mail.models import OutboundEmail
@@ -71,3 +72,30 @@ def test_telling_a_bigger_team_costs_no_more_queries(acme_admin, agent, mailbox)
     many = _queries_to_tell_the_team(ticket)
     assert many == few
     assert OutboundEmail.objects.filter(ticket=ticket).count() == 6
+
+
+def test_a_team_is_written_to_once_per_language(acme_admin, agent, mailbox, monkeypatch):
+    make_agent("eva@tique.example", "Eva Soporte", language="es")
+    make_agent("sam@tique.example", "Sam Support", language="en")
+    User.objects.filter(pk=agent.pk).update(language="es")
+    ticket = quiet_ticket(acme_admin)
+    renders: list[str] = []
+    real = compose.render
+
+    def counting(kind, context, language):
+        renders.append(language)
+        return real(kind, context, language)
+
+    monkeypatch.setattr(compose, "render", counting)
+    notifications.ticket_created(ticket)
+    assert sorted(renders) == ["en", "es"]
+    by_address = dict(
+        OutboundEmail.objects.filter(ticket=ticket).values_list("to_address", "language")
+    )
+    assert by_address == {
+        "agent@tique.example": "es",
+        "eva@tique.example": "es",
+        "sam@tique.example": "en",
+    }
+    subjects = dict(OutboundEmail.objects.filter(ticket=ticket).values_list("language", "subject"))
+    assert subjects["es"] != subjects["en"]
