@@ -99,12 +99,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
-        # Who is on call is asked on every urgent ticket after hours: a handful of
-        # agents among every customer's users.
+        # Staff are a handful among every customer's users: the desk lists them by name
+        # on every page (assignee choices), and asks who is on call on every urgent
+        # ticket after hours.
         indexes = [
             models.Index(
+                fields=["full_name", "email"],
+                name="accounts_user_staff",
+                condition=models.Q(is_staff=True, is_active=True),
+            ),
+            models.Index(
                 fields=["id"], name="accounts_user_on_call", condition=models.Q(is_on_call=True)
-            )
+            ),
         ]
 
     def __str__(self) -> str:

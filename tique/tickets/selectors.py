@@ -101,13 +101,9 @@ def ticket_get_visible(*, user: User | AnonymousUser, number: int) -> Ticket:
     """The ticket with that number if the user may see it; 404 otherwise, whether or not
     it exists (no existence leak)."""
     try:
-        return (
-            Ticket.objects.visible_to(user)
-            .select_related(
-                "account", "requester", "team", "query_kind", "request_type", "incident_kind"
-            )
-            .get(number=number)
-        )
+        return with_kinds_and_teams(
+            Ticket.objects.visible_to(user).select_related("account", "requester")
+        ).get(number=number)
     except Ticket.DoesNotExist:
         raise Http404("No such ticket") from None
 
