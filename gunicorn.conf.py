@@ -6,7 +6,7 @@ docs/admin/production.md). Everything a deployment changes comes from the enviro
 - TIQUE_WEB_BIND      where to listen (default 127.0.0.1:8000; 0.0.0.0:8000 in a container)
 - TIQUE_WEB_WORKERS   processes (default CPU cores + 1; see below)
 - TIQUE_WEB_TIMEOUT   seconds a request may take before its worker is restarted (30)
-- TIQUE_WEB_MAX_REQUESTS  requests after which a worker is replaced (1000, with jitter)
+- TIQUE_WEB_MAX_REQUESTS  requests after which a worker is replaced (10000, with jitter)
 - TIQUE_WEB_ACCESS_LOG    "-" for stdout or a file path (default: no access log; the
                           proxy in front usually keeps one)
 - TIQUE_FORWARDED_ALLOW_IPS  proxies whose X-Forwarded-* headers are trusted (127.0.0.1)
@@ -45,7 +45,7 @@ timeout = _int("TIQUE_WEB_TIMEOUT", 30)
 graceful_timeout = timeout
 # A worker is replaced after this many requests (spread by the jitter so that they do
 # not all restart at once): bounds the growth of any slow leak.
-max_requests = _int("TIQUE_WEB_MAX_REQUESTS", 1000)
+max_requests = _int("TIQUE_WEB_MAX_REQUESTS", 10000)
 max_requests_jitter = max(1, max_requests // 10)
 # The app is imported once in the master and the workers fork from it: faster start,
 # shared memory, and an import error stops the server instead of looping workers.
@@ -59,6 +59,17 @@ forwarded_allow_ips = os.environ.get("TIQUE_FORWARDED_ALLOW_IPS", "127.0.0.1")
 SHARED_MEMORY = "/dev/shm"  # noqa: S108
 if os.path.isdir(SHARED_MEMORY):
     worker_tmp_dir = SHARED_MEMORY
+
+
+def when_ready(server: Any) -> None:
+    """Before the first fork: compile the templates once in the master, so that every
+    worker, including each one that replaces another, starts with them compiled."""
+    from django.db import connections
+
+    from tique.core.warmup import warm
+
+    warm()
+    connections.close_all()
 
 
 def pre_fork(server: Any, worker: Any) -> None:
