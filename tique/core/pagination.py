@@ -48,3 +48,15 @@ class LookaheadPaginator(Paginator):  # type: ignore[type-arg]
 
     def page_for_request(self) -> Page:  # type: ignore[type-arg]
         return self.get_page(self.wanted)
+
+    def page(self, number: Any) -> Page:  # type: ignore[type-arg]
+        """Past the first page, the page's ids first, then its rows: PostgreSQL skips
+        the earlier rows in an index alone instead of joining each of them to what a
+        row shows (at page 50 that was 1,225 rows joined to be thrown away)."""
+        page = super().page(number)
+        rows = self.object_list
+        if page.number == 1 or not isinstance(rows, QuerySet):
+            return page
+        bottom = (page.number - 1) * self.per_page
+        ids = list(rows.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        return Page(rows.filter(pk__in=ids), page.number, self)

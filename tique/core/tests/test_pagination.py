@@ -51,3 +51,19 @@ def test_nonsense_and_huge_page_numbers_are_bounded(db):
     huge = LookaheadPaginator(User.objects.order_by("pk"), 5, wanted=str(10**30))
     assert huge.wanted == MAX_PAGE
     assert huge.page_for_request().number == 3  # the last page there is
+
+
+def test_a_later_page_reads_its_ids_then_its_rows_in_order(db):
+    make_users(80)
+    everyone = list(User.objects.order_by("-email", "pk").values_list("pk", flat=True))
+
+    paginator = LookaheadPaginator(
+        User.objects.select_related(None).order_by("-email", "pk"), 5, wanted=7
+    )
+    page = paginator.page_for_request()
+    with CaptureQueriesContext(connection) as queries:
+        rows = [user.pk for user in page.object_list]
+
+    assert rows == everyone[30:35]
+    assert len(queries) == 1
+    assert "OFFSET" not in queries.captured_queries[0]["sql"].upper()
