@@ -514,8 +514,13 @@ def outage_broadcast(*, outage: Ticket, actor: User, body: str, solve: bool = Fa
 def presence_touch(*, ticket: Ticket, user: User, replying: bool) -> None:
     """Note that an agent has the ticket open (and whether they are writing)."""
     _require_staff(user)
-    TicketPresence.objects.update_or_create(
-        ticket=ticket, user=user, defaults={"is_replying": replying, "seen_at": timezone.now()}
+    # One upsert (INSERT … ON CONFLICT DO UPDATE) instead of update_or_create's
+    # transaction, read and write: every desk page and its heartbeat call this.
+    TicketPresence.objects.bulk_create(
+        [TicketPresence(ticket=ticket, user=user, is_replying=replying, seen_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["ticket", "user"],
+        update_fields=["is_replying", "seen_at"],
     )
 
 
