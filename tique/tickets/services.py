@@ -99,7 +99,7 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
     service_affecting = is_service_affecting(kind, draft.values)
     now = draft.received_at or timezone.now()
     with transaction.atomic():
-        ticket = Ticket.objects.create(
+        ticket = Ticket(
             number=next_ticket_number(),
             account=account,
             requester=draft.created_by,
@@ -118,6 +118,10 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
             created_at=now,
             last_activity_at=now,
         )
+        # The SLA's policy and first due times are set before the row is written: one
+        # INSERT, not an INSERT and an UPDATE that recomputes the search vectors.
+        arrival = sla_clock.start(ticket, now)
+        ticket.save(force_insert=True)
         message = None
         if draft.body.strip():
             message = Message.objects.create(
@@ -137,8 +141,6 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
             data={"channel": draft.channel, "kind": kind.slug},
             created_at=now,
         )
-        arrival = sla_clock.start(ticket, now)
-        ticket.save()
         if arrival.after_hours:
             _record(
                 ticket,
