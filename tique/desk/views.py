@@ -45,17 +45,6 @@ from tique.tickets.choices import Priority, Status
 from tique.tickets.models import CannedReply, Ticket
 
 
-def _configures(agent: User, staff: list[User]) -> bool:
-    """`user_can_configure(agent)`, read from `agents()`' annotations when the agent is in
-    that list (an active agent always is)."""
-    if agent.is_superuser:
-        return agent.is_active and agent.is_staff
-    me = next((user for user in staff if user.pk == agent.pk), None)
-    if me is None:
-        return user_can_configure(agent)
-    return bool(me.configures_by_group or me.configures_directly)  # type: ignore[attr-defined]
-
-
 def _team_ids(agent: User) -> list[int]:
     return list(agent.teams.values_list("pk", flat=True))
 
@@ -84,7 +73,7 @@ def queue(request: HttpRequest, agent: User) -> HttpResponse:
         # Its own ids: the filters above have fields of the same names on the same page.
         "bulk_form": BulkForm(tickets=Ticket.objects.none(), staff=staff, auto_id="bulk_%s"),
         # The header's configuration link: the staff list already says (one query less).
-        "can_configure": _configures(agent, staff),
+        "can_configure": user_can_configure(agent, among=staff),
     }
     return render_page_or_fragment(request, "desk/queue.html", "desk/_queue_results.html", context)
 
