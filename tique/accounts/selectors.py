@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tique.accounts.models import Account, ApiToken, Membership, Team, User
@@ -45,7 +46,17 @@ def account_user_choices(account: Account) -> list[tuple[int, str]]:
 
 
 def forget_account_people(account_ids: Iterable[int]) -> None:
-    cache.delete_many([_people_key(pk) for pk in account_ids])
+    """Drop the accounts' cached lists now, and again once the change is committed: a
+    page read between the two would otherwise cache the list as it was before."""
+    keys = [_people_key(pk) for pk in account_ids]
+    if not keys:
+        return
+
+    def forget_after_commit() -> None:
+        cache.delete_many(keys)
+
+    cache.delete_many(keys)
+    transaction.on_commit(forget_after_commit, robust=True)
 
 
 def api_token_for_secret(secret: str) -> ApiToken | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -14,11 +13,7 @@ from tique.accounts.selectors import forget_account_people
 
 @receiver([post_save, post_delete], sender=Membership, dispatch_uid="people-membership")
 def _membership_changed(instance: Membership, **_kwargs: Any) -> None:
-    account_id = instance.account_id
-    forget_account_people([account_id])
-    # Again once the change is visible to others: a page read between the two would
-    # otherwise cache the list as it was before the commit.
-    transaction.on_commit(lambda: forget_account_people([account_id]), robust=True)
+    forget_account_people([instance.account_id])
 
 
 @receiver(post_save, sender=User, dispatch_uid="people-user")
@@ -29,7 +24,4 @@ def _user_changed(instance: User, **kwargs: Any) -> None:
     changed = kwargs.get("update_fields")
     if changed is not None and not {"full_name", "email"} & set(changed):
         return  # a sign-in's last_login, say
-    account_ids = list(instance.memberships.values_list("account_id", flat=True))
-    if account_ids:
-        forget_account_people(account_ids)
-        transaction.on_commit(lambda: forget_account_people(account_ids), robust=True)
+    forget_account_people(instance.memberships.values_list("account_id", flat=True))
