@@ -89,31 +89,35 @@ for _model in _WATCHED:
     post_delete.connect(forget, sender=_model, dispatch_uid=f"snapshot-delete-{_model.__name__}")
 
 
-def _missing(tickets: list[Ticket], current: Snapshot) -> bool:
+def _attach(tickets: list[Ticket], current: Snapshot) -> bool:
+    """Give each ticket what `current` holds of its kind and team; False when it lacks
+    one of them."""
+    complete = True
     for ticket in tickets:
         for attname, model in _KINDS.items():
             pk = getattr(ticket, attname)
-            if pk is not None and pk not in current.entries[model]:
-                return True
-        if ticket.team_id is not None and ticket.team_id not in current.teams:
-            return True
-    return False
+            if pk is None:
+                continue
+            entry = current.entries[model].get(pk)
+            if entry is None:
+                complete = False
+            else:
+                _KIND_FIELDS[attname].set_cached_value(ticket, entry)
+        if ticket.team_id is not None:
+            team = current.teams.get(ticket.team_id)
+            if team is None:
+                complete = False
+            else:
+                Ticket.team.field.set_cached_value(ticket, team)
+    return complete
 
 
 def attach_kinds_and_teams(tickets: Iterable[Ticket]) -> list[Ticket]:
     """Give each ticket its kind and team from the snapshot, as `select_related` would
     (no query, unless the snapshot is missing one of them). Returns the tickets."""
     rows = list(tickets)
-    current = snapshot()
-    if _missing(rows, current):
-        current = snapshot(fresh=True)
-    for ticket in rows:
-        for attname, model in _KINDS.items():
-            pk = getattr(ticket, attname)
-            if pk is not None and pk in current.entries[model]:
-                _KIND_FIELDS[attname].set_cached_value(ticket, current.entries[model][pk])
-        if ticket.team_id is not None and ticket.team_id in current.teams:
-            Ticket.team.field.set_cached_value(ticket, current.teams[ticket.team_id])
+    if not _attach(rows, snapshot()):
+        _attach(rows, snapshot(fresh=True))
     return rows
 
 
