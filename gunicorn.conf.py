@@ -64,12 +64,9 @@ if os.path.isdir(SHARED_MEMORY):
 def when_ready(server: Any) -> None:
     """Before the first fork: compile the templates once in the master, so that every
     worker, including each one that replaces another, starts with them compiled."""
-    from django.db import connections
+    from tique.core.warmup import compile_templates
 
-    from tique.core.warmup import warm
-
-    warm()
-    connections.close_all()
+    compile_templates()
 
 
 def pre_fork(server: Any, worker: Any) -> None:

@@ -233,7 +233,7 @@ def ticket_out(ticket: Ticket, viewer: Viewer) -> TicketOut:
             resolution_breached=ticket.resolution_breached,
         ),
         url=viewer.web_url(ticket),
-        snippet=getattr(ticket, "search_snippet", None),
+        snippet=ticket.search_snippet,
     )
 
 

@@ -1,6 +1,6 @@
-"""Work a web process does once, before it serves: gunicorn's master calls `warm()`
-after loading the app and before forking its workers, which then start with it done
-(see gunicorn.conf.py)."""
+"""Work a web process does once, before it serves: gunicorn's master calls it after
+loading the app and before forking its workers, which then start with it done (see
+gunicorn.conf.py)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,3 @@ def compile_templates() -> int:
                     continue  # a file the engine would not load is not ours to judge here
                 compiled += 1
     return compiled
-
-
-def warm() -> None:
-    compile_templates()
