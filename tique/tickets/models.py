@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
@@ -128,6 +128,13 @@ def _label(choices: type[models.TextChoices], value: str) -> str:
         return value
 
 
+def _survivors_of_merged(user_id: int) -> models.QuerySet[Ticket, Any]:
+    """The tickets the user's merged tickets live on in: a member follows them too."""
+    return Ticket.objects.filter(requester_id=user_id, merged_into__isnull=False).values(
+        "merged_into"
+    )
+
+
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: User | AnonymousUser) -> TicketQuerySet:
         """The one way any surface scopes tickets to a user (see `permissions`)."""
@@ -141,14 +148,10 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         member_of = Membership.objects.filter(
             user=user, role=Role.MEMBER, account__is_active=True
         ).values("account_id")
-        # A member also follows the survivor of a ticket of theirs that was merged.
-        merged_from_mine = Ticket.objects.filter(requester=user, merged_into__isnull=False).values(
-            "merged_into"
-        )
         return self.filter(
             Q(account__in=admin_of)
             | Q(account__in=member_of, requester=user)
-            | Q(account__in=member_of, pk__in=merged_from_mine)
+            | Q(account__in=member_of, pk__in=_survivors_of_merged(user.pk))
         )
 
     def visible_in(self, membership: Membership) -> TicketQuerySet:
@@ -160,10 +163,9 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
         in_account = self.filter(account_id=membership.account_id)
         if membership.role == Role.ADMIN:
             return in_account
-        merged_from_mine = Ticket.objects.filter(
-            requester_id=membership.user_id, merged_into__isnull=False
-        ).values("merged_into")
-        return in_account.filter(Q(requester_id=membership.user_id) | Q(pk__in=merged_from_mine))
+        return in_account.filter(
+            Q(requester_id=membership.user_id) | Q(pk__in=_survivors_of_merged(membership.user_id))
+        )
 
 
 class Ticket(models.Model):
