@@ -89,14 +89,10 @@ def render(kind: NotificationKind, context: dict[str, Any], language: str) -> Re
     return Rendered(subject=" ".join(subject.split())[:SUBJECT_MAX], text=text, html=html)
 
 
-def thread_headers(ticket: Ticket, address: str) -> tuple[str, str]:
-    """In-Reply-To and References for the next e-mail to `address` about `ticket`: after
-    the last one they were sent (or are about to be), else after the ticket's root."""
-    return thread_headers_for(ticket, {address})[address]
-
-
 def thread_headers_for(ticket: Ticket, addresses: set[str]) -> dict[str, tuple[str, str]]:
-    """`thread_headers` for several addresses, in one query."""
+    """In-Reply-To and References for the next e-mail to each address about `ticket`,
+    in one query: after the last one that address was sent (or is about to be), else
+    after the ticket's root."""
     root = thread_root(ticket)
     sent = (
         OutboundEmail.objects.filter(ticket=ticket, to_address__in=addresses)
