@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from tique.accounts.forms import muted_field
 from tique.accounts.models import Team, User
-from tique.core.forms import ModelChoiceField, Select
+from tique.core.forms import ModelChoiceField
 from tique.mail.choices import STAFF_KINDS
 from tique.tickets.attachments import MultipleFileField, check_reply
 from tique.tickets.choices import Category, Priority, Status
@@ -74,17 +74,17 @@ class QueueFilterForm(forms.Form):
     )
     account = forms.CharField(label=_("Account or customer code"), required=False, max_length=100)
     requester = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    category = forms.ChoiceField(label=_("Category"), required=False, widget=Select)
+    category = forms.ChoiceField(label=_("Category"), required=False)
     kind = forms.CharField(label=_("Type or kind (code)"), required=False, max_length=60)
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=Select)
-    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=Select)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
     team = ModelChoiceField[Team](label=_("Team"), queryset=Team.objects.none(), required=False)
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=Select)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     created_from = forms.DateField(label=_("Created from"), required=False, widget=_DATE)
     created_to = forms.DateField(label=_("Created to"), required=False, widget=_DATE)
     updated_from = forms.DateField(label=_("Updated from"), required=False, widget=_DATE)
     updated_to = forms.DateField(label=_("Updated to"), required=False, widget=_DATE)
-    sort = forms.ChoiceField(label=_("Sort"), required=False, widget=Select)
+    sort = forms.ChoiceField(label=_("Sort"), required=False)
 
     def __init__(self, *args: Any, staff: list[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,9 +144,9 @@ class BulkForm(forms.Form):
     tickets = forms.ModelMultipleChoiceField(
         queryset=Ticket.objects.none(), widget=forms.MultipleHiddenInput
     )
-    assignee = forms.ChoiceField(label=_("Assign to"), required=False, widget=Select)
-    status = forms.ChoiceField(label=_("Status"), required=False, widget=Select)
-    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=Select)
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    priority = forms.ChoiceField(label=_("Priority"), required=False)
 
     def __init__(
         self, *args: Any, tickets: Any, staff: list[User] | None = None, **kwargs: Any
@@ -179,9 +179,7 @@ class DeskReplyForm(forms.Form):
     internal = forms.BooleanField(
         label=_("Internal note (never shown to the customer)"), required=False
     )
-    status_after = forms.ChoiceField(
-        label=_("Then"), choices=STATUS_AFTER_REPLY, required=False, widget=Select
-    )
+    status_after = forms.ChoiceField(label=_("Then"), choices=STATUS_AFTER_REPLY, required=False)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -193,8 +191,8 @@ class DeskReplyForm(forms.Form):
 class TicketUpdateForm(forms.Form):
     """Status, priority, team and assignee of one ticket, changed together."""
 
-    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, widget=Select)
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, widget=Select)
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
     team = ModelChoiceField[Team](label=_("Team"), queryset=Team.objects.none(), required=False)
     assignee = ModelChoiceField[User](
         label=_("Assignee"), queryset=User.objects.none(), required=False

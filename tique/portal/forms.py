@@ -43,13 +43,11 @@ class HistoryFilterForm(forms.Form):
         label=_("Category"),
         choices=[("", pgettext_lazy("any category", "All")), *Category.choices],
         required=False,
-        widget=Select,
     )
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", pgettext_lazy("any status", "All")), *Status.choices],
         required=False,
-        widget=Select,
     )
     created_from = forms.DateField(label=_("From"), required=False, widget=_DATE)
     created_to = forms.DateField(label=_("To"), required=False, widget=_DATE)

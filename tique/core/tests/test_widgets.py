@@ -83,6 +83,8 @@ WIDGETS = [
     forms.TimeInput(),
     forms.CheckboxInput(),
     forms.Textarea(attrs={"rows": 5}),
+    forms.Select(choices=CHOICES),
+    forms.SelectMultiple(choices=CHOICES),
 ]
 VALUES = [None, "", 'a <b> & "c"', 42, True, False, "2026-12-06"]
 
