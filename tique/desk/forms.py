@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext
 
 from tique.accounts.forms import muted_field
 from tique.accounts.models import Team, User
@@ -55,10 +55,6 @@ def agents() -> QuerySet[User]:
     return User.objects.filter(is_staff=True, is_active=True).order_by("full_name", "email")
 
 
-def _any(context: str) -> str:
-    return str(pgettext_lazy(context, "All"))
-
-
 class QueueFilterForm(forms.Form):
     """The desk's queue, filters and sort, read from the query string."""
 
@@ -89,9 +85,9 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, staff: list[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice = self.fields
-        choice["category"].choices = [("", _any("any category")), *Category.choices]  # type: ignore[attr-defined]
-        choice["status"].choices = [("", _any("any status")), *Status.choices]  # type: ignore[attr-defined]
-        choice["priority"].choices = [("", _any("any priority")), *Priority.choices]  # type: ignore[attr-defined]
+        choice["category"].choices = [("", pgettext("any category", "All")), *Category.choices]  # type: ignore[attr-defined]
+        choice["status"].choices = [("", pgettext("any status", "All")), *Status.choices]  # type: ignore[attr-defined]
+        choice["priority"].choices = [("", pgettext("any priority", "All")), *Priority.choices]  # type: ignore[attr-defined]
         choice["assignee"].choices = [  # type: ignore[attr-defined]
             ("", _("Anyone")),
             ("none", _("Nobody")),
@@ -103,7 +99,7 @@ class QueueFilterForm(forms.Form):
         ]
         team = cast(ModelChoiceField[Team], choice["team"])
         team.queryset = Team.objects.filter(is_active=True)
-        team.empty_label = _any("any team")
+        team.empty_label = pgettext("any team", "All")
 
     @property
     def chosen_queue(self) -> Queue:
