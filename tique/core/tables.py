@@ -1,0 +1,35 @@
+"""Helpers for the table rows that hot list pages write in Python instead of with the
+template engine (the history's and the desk queue's): escaping as the engine does, and
+a row's URL without a `reverse()` per row."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import reverse
+from django.utils.safestring import SafeData
+
+# A number no ticket has, reversed once and split: a row's URL is then two joins.
+_PLACEHOLDER = 987654321987
+
+
+def e(value: Any) -> str:
+    """`{{ value }}` in a template: escaped unless already marked safe."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
+
+
+def url_maker(name: str, argument: str) -> Callable[[Any], str]:
+    """A function from a value to `reverse(name, kwargs={argument: value})`, escaped as
+    `{% url %}` output is in an attribute. The URL is reversed once per table; values
+    must be what the pattern accepts (the int converter's digits)."""
+    before, after = reverse(name, kwargs={argument: _PLACEHOLDER}).split(str(_PLACEHOLDER))
+    before, after = html.escape(before), html.escape(after)
+
+    def url(value: Any) -> str:
+        return f"{before}{value}{after}"
+
+    return url
