@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tique.core.forms import Select
+from tique.core.forms import ListChoiceField
 from tique.tickets.attachments import MultipleFileField, check_reply
 from tique.tickets.choices import Category, Status
 from tique.tickets.search import MAX_QUERY_LENGTH
@@ -36,9 +36,7 @@ class HistoryFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     # Choices (id, name) given by the view: the account's people, for an administrator.
-    requester = forms.TypedChoiceField(
-        label=_("Created by"), coerce=int, empty_value=None, required=False, widget=Select
-    )
+    requester = ListChoiceField(label=_("Created by"), coerce=int, empty_value=None, required=False)
     category = forms.ChoiceField(
         label=_("Category"),
         choices=[("", pgettext_lazy("any category", "All")), *Category.choices],
@@ -59,7 +57,7 @@ class HistoryFilterForm(forms.Form):
         if requesters is None:
             del self.fields["requester"]
         else:
-            requester = cast(forms.TypedChoiceField, self.fields["requester"])
+            requester = cast(ListChoiceField, self.fields["requester"])
             requester.choices = [("", _("Anyone")), *requesters]
 
     def clean(self) -> dict[str, Any]:
