@@ -42,6 +42,24 @@ from tique.tickets.choices import Status
 from tique.tickets.models import CatalogueEntry, Ticket
 
 
+# What a history row shows (`history_rows`): a ticket row has 40 columns, and reading and
+# converting the rest was a tenth of the page.
+HISTORY_ROW_FIELDS = (
+    "number",
+    "subject",
+    "category",
+    "status",
+    "query_kind",
+    "request_type",
+    "incident_kind",
+    "team",
+    "created_at",
+    "last_activity_at",
+    "requester__full_name",
+    "requester__email",
+)
+
+
 @customer_view
 def ticket_list(request: HttpRequest, customer: Customer) -> HttpResponse:
     requesters = account_user_choices(customer.account) if customer.is_admin else None
@@ -49,7 +67,7 @@ def ticket_list(request: HttpRequest, customer: Customer) -> HttpResponse:
     form.is_valid()
     tickets = selectors.ticket_history(
         membership=customer.membership, filters=form.filters(), tz=customer.tz
-    )
+    ).only(*HISTORY_ROW_FIELDS)
     paginator = LookaheadPaginator(
         tickets, settings.TIQUE_TICKETS_PER_PAGE, wanted=request.GET.get("page")
     )
