@@ -41,7 +41,6 @@ from tique.tickets.catalogue import TypedFieldsForm, build_form_class
 from tique.tickets.choices import Status
 from tique.tickets.models import CatalogueEntry, Ticket
 
-
 # What a history row shows (`history_rows`): a ticket row has 40 columns, and reading and
 # converting the rest was a tenth of the page.
 HISTORY_ROW_FIELDS = (
@@ -57,6 +56,7 @@ HISTORY_ROW_FIELDS = (
     "last_activity_at",
     "requester__full_name",
     "requester__email",
+    "language",  # a search's snippets on SQLite
 )
 
 

@@ -29,7 +29,6 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.html import escape
@@ -89,6 +88,9 @@ class _AmongIds(Expression):
     def __init__(self, ids: list[int]) -> None:
         super().__init__()
         self.ids = ids
+        # As PostgreSQL's own array text: psycopg adapting a list of 500 ints, item by
+        # item, on each of the page's queries cost more than the queries' SQL.
+        self.literal = "{" + ",".join(str(int(pk)) for pk in ids) + "}"
         self.sources: list[Any] = [F("pk")]
 
     def get_source_expressions(self) -> list[Any]:
@@ -99,7 +101,7 @@ class _AmongIds(Expression):
 
     def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
         pk, pk_params = compiler.compile(self.sources[0])
-        return f"{pk} = ANY(ARRAY(SELECT unnest(%s::bigint[])))", [*pk_params, self.ids]
+        return f"{pk} = ANY(ARRAY(SELECT unnest(%s::bigint[])))", [*pk_params, self.literal]
 
 
 class SqlFragment(Expression):
@@ -192,8 +194,7 @@ def ticket_search(
     return found
 
 
-# How many matches are ranked: the newest this many (newest by id, which follows
-# creation, so that the primary key gives the order in any scope).
+# How many matches are ranked: the newest this many.
 CANDIDATES = 500
 # On PostgreSQL, a search first looks at the newest WINDOW tickets of the scope; when
 # ENOUGH of them match (a common word), the candidates are those, else (a rarer word)
@@ -217,31 +218,30 @@ def _postgres_candidates(
     from an account in another language, or the other way round), and walking a scope
     for a word it lacks, or fetching every match of a word it is full of, both cost
     seconds at a million tickets."""
-    window_sql, window_params = _compiled(tickets.order_by(*newest_first).values("pk")[:WINDOW])
-    recent = (
-        tickets.model._default_manager.using(tickets.db)
-        .filter(pk__in=RawSQL("SELECT pk FROM scope_window", ()))
-        .filter(condition)
-        .order_by("-pk")
-        .values("pk")[:CANDIDATES]
+    newest = tickets.order_by(*newest_first)
+    # The window is walked newest first and left as soon as CANDIDATES of its tickets
+    # match: a common word is decided by the first few hundred rows, not all WINDOW.
+    window_sql, window_params = _compiled(
+        newest.annotate(search_hit=condition).values("pk", "search_hit")[:WINDOW]
     )
+    size_sql, size_params = _compiled(newest.values("pk")[:WINDOW])
     # An order no index gives: PostgreSQL finds every match through the GIN index and
     # the scope's own (BitmapAnd) rather than walking the scope in date order.
     unindexed = ExpressionWrapper(F("pk") + Value(0), output_field=BigIntegerField())
     older = tickets.filter(condition).order_by(unindexed.desc()).values("pk")[:CANDIDATES]
-    recent_sql, recent_params = _compiled(recent)
     older_sql, older_params = _compiled(older)
-    # The whole scope is searched only when the window was full (a scope of fewer
-    # tickets is all in it) and held few matches.
+    # The whole scope is searched only when the window held few matches and was full (a
+    # scope of fewer tickets is all in it); PostgreSQL counts the window only then.
     sql = (
-        f"WITH scope_window AS MATERIALIZED ({window_sql}),"  # noqa: S608
-        f" recent AS MATERIALIZED ({recent_sql})"
+        "WITH recent AS MATERIALIZED ("  # noqa: S608
+        f"SELECT scope_window.pk FROM ({window_sql}) AS scope_window"
+        " WHERE scope_window.search_hit LIMIT %s)"
         " SELECT recent.pk FROM recent"
         f" UNION SELECT older.pk FROM ({older_sql}) AS older"
         " WHERE (SELECT count(*) FROM recent) < %s"
-        " AND (SELECT count(*) FROM scope_window) >= %s"
+        f" AND (SELECT count(*) FROM ({size_sql}) AS window_size) >= %s"
     )
-    return sql, [*window_params, *recent_params, *older_params, ENOUGH, WINDOW]
+    return sql, [*window_params, CANDIDATES, *older_params, ENOUGH, *size_params, WINDOW]
 
 
 class _SnippetIterable(ModelIterable):  # type: ignore[type-arg]
