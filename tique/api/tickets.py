@@ -238,7 +238,7 @@ def ticket_out(ticket: Ticket, viewer: Viewer) -> TicketOut:
 
 
 def _number_of(field: str) -> Subquery:
-    return Subquery(Ticket.objects.filter(pk=OuterRef(field)).values("number")[:1])
+    return Subquery(Ticket.objects.filter(pk=OuterRef(field)).order_by().values("number")[:1])
 
 
 def _with_joins(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -481,8 +481,11 @@ def ticket_create(
         pending_uploads.discard(kept)
     response["Idempotent-Replayed"] = "true" if replayed else "false"
     response["Location"] = f"/api/v1/tickets/{ticket.number}"
-    out = ticket_out(get_ticket(user, ticket.number), viewer_of(user))
-    return Status(200 if replayed else 201, out)
+    if replayed:  # the first ticket may have changed, or been moved, since
+        shown = get_ticket(user, ticket.number)
+    else:  # its requester: the caller sees it (no visibility subqueries to plan)
+        shown = _with_joins(Ticket.objects.filter(pk=ticket.pk)).get()
+    return Status(200 if replayed else 201, ticket_out(shown, viewer_of(user)))
 
 
 # --- One ticket -----------------------------------------------------------------------

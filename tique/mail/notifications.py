@@ -19,6 +19,7 @@ from tique.satisfaction.links import rating_url
 from tique.sla.messages import arrival_message
 
 if TYPE_CHECKING:
+    from tique.sla.models import BusinessCalendar
     from tique.tickets.models import Message, Ticket
 
 __all__ = [
@@ -31,10 +32,11 @@ __all__ = [
 ]
 
 
-def ticket_created(ticket: Ticket) -> None:
+def ticket_created(ticket: Ticket, *, opening: Message | None = None) -> None:
     """Agents of the ticket's team hear of a new ticket: every active member who is not
     away, except whoever opened it and whoever it was given to on arrival (they hear of
-    the assignment instead)."""
+    the assignment instead). `opening`: the first public message, when the caller has
+    it (else it is read)."""
     if ticket.team is None:
         return
     agents = (
@@ -43,7 +45,8 @@ def ticket_created(ticket: Ticket) -> None:
         .exclude(pk=ticket.assignee_id or 0)
         .order_by("pk")
     )
-    opening = ticket.messages.filter(is_internal=False).order_by("created_at", "id").first()
+    if opening is None:
+        opening = ticket.messages.filter(is_internal=False).order_by("created_at", "id").first()
     queue_each(
         kind=NotificationKind.TICKET_CREATED,
         ticket=ticket,
@@ -116,16 +119,17 @@ def ticket_assigned(ticket: Ticket, assignee: User, actor: User) -> None:
     )
 
 
-def ticket_received(ticket: Ticket) -> None:
+def ticket_received(ticket: Ticket, *, calendar: BusinessCalendar | None = None) -> None:
     """The requester is told their ticket arrived, and when it will be attended (the
-    after-hours rule's wording, or when the first answer is due)."""
+    after-hours rule's wording, or when the first answer is due). `calendar`: the
+    default calendar, when the caller just read it."""
     requester = ticket.requester
     language = language_for(requester, ticket)
     queue(
         kind=NotificationKind.TICKET_RECEIVED,
         ticket=ticket,
         recipient=requester,
-        context={"arrival": arrival_message(ticket, language)},
+        context={"arrival": arrival_message(ticket, language, calendar=calendar)},
     )
 
 

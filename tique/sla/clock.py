@@ -11,7 +11,7 @@ business time that passed. Nothing here runs periodically: the breach sweep
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -79,6 +79,8 @@ class Arrival:
 
     after_hours: AfterHours
     attend_from: dt.datetime
+    # The default calendar it was decided with: what the arrival e-mail words it with.
+    calendar: BusinessCalendar | None = field(default=None, compare=False)
 
 
 def classify_arrival(
@@ -88,10 +90,10 @@ def classify_arrival(
     ticket that stops the telephone service is attended now too, at urgent priority on
     the 24×7 clock; anything else waits for the next opening."""
     if calendar is None or not calendar.after_hours_rule or business_time.is_open(now, calendar):
-        return Arrival(AfterHours.NO, now)
+        return Arrival(AfterHours.NO, now, calendar)
     if ticket.service_affecting:
-        return Arrival(AfterHours.URGENT, now)
-    return Arrival(AfterHours.DEFERRED, business_time.next_opening(now, calendar))
+        return Arrival(AfterHours.URGENT, now, calendar)
+    return Arrival(AfterHours.DEFERRED, business_time.next_opening(now, calendar), calendar)
 
 
 def start(ticket: Ticket, now: dt.datetime) -> Arrival:

@@ -6,17 +6,22 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from tique.sla.formatting import format_attend_at
+from tique.sla.models import BusinessCalendar
 from tique.sla.selectors import default_calendar
 from tique.tickets.choices import AfterHours
 from tique.tickets.models import Ticket
 
 
-def arrival_message(ticket: Ticket, language: str) -> str:
+def arrival_message(
+    ticket: Ticket, language: str, *, calendar: BusinessCalendar | None = None
+) -> str:
     """Outside business hours, the calendar's configured wording (with the exact day and
-    hour for a ticket that waits); in business hours, when the first answer is due."""
+    hour for a ticket that waits); in business hours, when the first answer is due.
+    `calendar`: the default calendar when the caller just read it (else it is read)."""
     # Only the after-hours wordings come from the calendar.
     outside_hours = ticket.after_hours in (AfterHours.DEFERRED, AfterHours.URGENT)
-    calendar = default_calendar() if outside_hours else None
+    if outside_hours and calendar is None:
+        calendar = default_calendar()
     attend_from = ticket.attend_from
     with translation.override(language):
         waiting = attend_from is not None and attend_from > timezone.now()

@@ -112,7 +112,7 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
             fields=draft.values,
             priority=Priority.HIGH if service_affecting else Priority.NORMAL,
             channel=draft.channel,
-            team_id=kind.team_id,
+            team=kind.team,  # read with the kind: the team's e-mails need it
             service_affecting=service_affecting,
             language=draft.created_by.language or account.language,
             created_at=now,
@@ -156,9 +156,9 @@ def ticket_create(*, draft: TicketDraft) -> Ticket:
             ticket.save(update_fields=["assignee"])
             _record(ticket, None, EventKind.ASSIGNEE, "", agent.display_name, {"to": agent.pk})
             notifications.ticket_assigned(ticket, agent, draft.created_by)
-        notifications.ticket_created(ticket)
+        notifications.ticket_created(ticket, opening=message)
         if draft.acknowledge:
-            notifications.ticket_received(ticket)
+            notifications.ticket_received(ticket, calendar=arrival.calendar)
         if arrival.after_hours == AfterHours.URGENT:
             notifications.urgent_after_hours(ticket)
         webhook_events.ticket_created(ticket, draft.created_by, message)
