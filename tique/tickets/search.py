@@ -29,6 +29,7 @@ from django.db.models import (
     TextField,
     Value,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.html import escape
@@ -218,30 +219,44 @@ def _postgres_candidates(
     from an account in another language, or the other way round), and walking a scope
     for a word it lacks, or fetching every match of a word it is full of, both cost
     seconds at a million tickets."""
-    newest = tickets.order_by(*newest_first)
-    # The window is walked newest first and left as soon as CANDIDATES of its tickets
-    # match: a common word is decided by the first few hundred rows, not all WINDOW.
-    window_sql, window_params = _compiled(
-        newest.annotate(search_hit=condition).values("pk", "search_hit")[:WINDOW]
+    window_sql, window_params = _compiled(tickets.order_by(*newest_first).values("pk")[:WINDOW])
+    # Whether one ticket of the window matches, asked of each in the window's order, so
+    # that a common word is decided by the first few hundred tickets, not all WINDOW.
+    # (The window itself is ids only: an index gives them without reading the rows.)
+    hit = (
+        tickets.model._default_manager.using(tickets.db)
+        .filter(pk=RawSQL("scope_window.pk", ()))
+        .filter(condition)
+        .values("pk")
     )
-    size_sql, size_params = _compiled(newest.values("pk")[:WINDOW])
+    hit_sql, hit_params = _compiled(hit)
     # An order no index gives: PostgreSQL finds every match through the GIN index and
     # the scope's own (BitmapAnd) rather than walking the scope in date order.
     unindexed = ExpressionWrapper(F("pk") + Value(0), output_field=BigIntegerField())
     older = tickets.filter(condition).order_by(unindexed.desc()).values("pk")[:CANDIDATES]
     older_sql, older_params = _compiled(older)
     # The whole scope is searched only when the window held few matches and was full (a
-    # scope of fewer tickets is all in it); PostgreSQL counts the window only then.
+    # scope of fewer tickets is all in it); PostgreSQL counts the window only then. The
+    # window is a subquery, not a CTE, read in its own order (PostgreSQL keeps the order
+    # of a subquery the outer query only filters and limits).
     sql = (
         "WITH recent AS MATERIALIZED ("  # noqa: S608
         f"SELECT scope_window.pk FROM ({window_sql}) AS scope_window"
-        " WHERE scope_window.search_hit LIMIT %s)"
+        f" WHERE EXISTS ({hit_sql}) LIMIT %s)"
         " SELECT recent.pk FROM recent"
         f" UNION SELECT older.pk FROM ({older_sql}) AS older"
         " WHERE (SELECT count(*) FROM recent) < %s"
-        f" AND (SELECT count(*) FROM ({size_sql}) AS window_size) >= %s"
+        f" AND (SELECT count(*) FROM ({window_sql}) AS window_size) >= %s"
     )
-    return sql, [*window_params, CANDIDATES, *older_params, ENOUGH, *size_params, WINDOW]
+    return sql, [
+        *window_params,
+        *hit_params,
+        CANDIDATES,
+        *older_params,
+        ENOUGH,
+        *window_params,
+        WINDOW,
+    ]
 
 
 class _SnippetIterable(ModelIterable):  # type: ignore[type-arg]
