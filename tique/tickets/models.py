@@ -374,6 +374,13 @@ class Ticket(models.Model):
                 name="tkt_active_assignee_activity",
                 condition=Q(status__in=sorted(ACTIVE_STATUSES)),
             ),
+            # "Unassigned in my teams", its list and its count (read on every desk page):
+            # without it, each unassigned ticket's team was read from the row.
+            models.Index(
+                fields=["team", "-last_activity_at", "-id"],
+                name="tkt_unassigned_team_activity",
+                condition=Q(status__in=sorted(ACTIVE_STATUSES), assignee__isnull=True),
+            ),
             models.Index(fields=["outage"], name="tkt_outage", condition=Q(outage__isnull=False)),
             # Known outages still open: on every ticket page and new-ticket form.
             models.Index(
