@@ -16,9 +16,12 @@ _PLACEHOLDER = 987654321987
 
 
 def e(value: Any) -> str:
-    """`{{ value }}` in a template: escaped unless already marked safe."""
+    """`{{ value }}` in a template: escaped unless already safe HTML (marked safe, or
+    with an `__html__`, as a form's bound field has)."""
     if isinstance(value, SafeData):
         return str(value)
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
     return html.escape(str(value))
 
 
