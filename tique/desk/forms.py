@@ -194,7 +194,9 @@ class TicketUpdateForm(forms.Form):
         label=_("Assignee"), queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: list[User] | None = None, **kwargs: Any) -> None:
+        """`staff`: the agents (`agents()`), when the caller has read them already; the
+        choices are then written from that list."""
         super().__init__(*args, **kwargs)
         team = cast(ModelChoiceField[Team], self.fields["team"])
         assignee = cast(ModelChoiceField[User], self.fields["assignee"])
@@ -202,6 +204,11 @@ class TicketUpdateForm(forms.Form):
         team.empty_label = _("No team")
         assignee.queryset = agents()
         assignee.empty_label = _("Nobody")
+        if staff is not None:
+            assignee.choices = [
+                ("", assignee.empty_label),
+                *((u.pk, assignee.label_from_instance(u)) for u in staff),
+            ]
 
 
 class TicketNumberForm(forms.Form):

@@ -139,6 +139,8 @@ def _detail_context(
 ) -> dict[str, Any]:
     team_slugs = set(agent.teams.values_list("slug", flat=True))
     canned = list(selectors.canned_replies_for(agent))
+    # The assignee choices, and whether the agent configures (the header's link).
+    staff = list(with_configure_rights(agents()))
     if reply_form is None:
         initial = {}
         chosen = request.GET.get("canned", "")
@@ -165,8 +167,10 @@ def _detail_context(
                 "priority": ticket.priority,
                 "team": ticket.team_id,
                 "assignee": ticket.assignee_id,
-            }
+            },
+            staff=staff,
         ),
+        "can_configure": user_can_configure(agent, among=staff),
         "number_form": TicketNumberForm(),
         # Its own ids: the reply box above has a "body" too.
         "broadcast_form": BroadcastForm(auto_id="broadcast_%s") if ticket.is_outage else None,

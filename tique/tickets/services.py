@@ -516,10 +516,15 @@ def outage_broadcast(*, outage: Ticket, actor: User, body: str, solve: bool = Fa
 def presence_touch(*, ticket: Ticket, user: User, replying: bool) -> None:
     """Note that an agent has the ticket open (and whether they are writing)."""
     _require_staff(user)
-    # One upsert (INSERT … ON CONFLICT DO UPDATE) instead of update_or_create's
-    # transaction, read and write: every desk page and its heartbeat call this.
+    now = timezone.now()
+    # Every desk page and its heartbeat call this, and the row is there but the first
+    # time: one UPDATE (a single statement, no transaction). Else an upsert, in case
+    # another request of the agent's wrote the row in between.
+    seen = TicketPresence.objects.filter(ticket=ticket, user=user)
+    if seen.update(is_replying=replying, seen_at=now):
+        return
     TicketPresence.objects.bulk_create(
-        [TicketPresence(ticket=ticket, user=user, is_replying=replying, seen_at=timezone.now())],
+        [TicketPresence(ticket=ticket, user=user, is_replying=replying, seen_at=now)],
         update_conflicts=True,
         unique_fields=["ticket", "user"],
         update_fields=["is_replying", "seen_at"],

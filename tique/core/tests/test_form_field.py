@@ -27,7 +27,7 @@ class EveryKind(forms.Form):
     when = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     shown_twice = forms.CharField(show_hidden_initial=True, required=False)
-    files = forms.FileField(required=False)
+    upload = forms.FileField(required=False)
 
 
 def forms_to_check():
