@@ -66,7 +66,7 @@ format: install
 
 # Re-extract and compile the Spanish and English catalogues (needs gettext's msgfmt).
 messages: install
-	$(BIN)/python manage.py makemessages --locale es --locale en --ignore '.venv/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --locale es --locale en --ignore '.venv/*' --ignore '*/tests/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

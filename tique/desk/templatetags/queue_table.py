@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from tique.core.tables import e, url_maker
 from tique.core.templatetags.tique import ago, sla_badge, status_badge
@@ -16,16 +16,17 @@ from tique.tickets.models import Ticket
 
 register = template.Library()
 
+# Each cell's label (the column's name, which a narrow screen shows beside the value).
 _LABELS = (
-    "Select",
-    "ID",
-    "Subject",
-    "Account",
-    "Status",
-    "Priority",
-    "Team and assignee",
-    "SLA",
-    "Last activity",
+    gettext_noop("Select"),
+    gettext_noop("ID"),
+    gettext_noop("Subject"),
+    gettext_noop("Account"),
+    gettext_noop("Status"),
+    gettext_noop("Priority"),
+    gettext_noop("Team and assignee"),
+    gettext_noop("SLA"),
+    gettext_noop("Last activity"),
 )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from tique.core.tables import e, url_maker
 from tique.core.templatetags.tique import ago, status_badge, when
@@ -16,16 +16,31 @@ from tique.tickets.models import Ticket
 
 register = template.Library()
 
+# Each cell's label (the column's name, which a narrow screen shows beside the value).
+_LABELS = (
+    gettext_noop("ID"),
+    gettext_noop("Subject"),
+    gettext_noop("Category"),
+    gettext_noop("Status"),
+    gettext_noop("Created by"),
+    gettext_noop("Created"),
+    gettext_noop("Last activity"),
+)
+
 
 @register.simple_tag
 def history_rows(tickets: Iterable[Ticket]) -> SafeString:
     """The <tr> of each ticket of a history page."""
     ticket_url = url_maker("portal:ticket-detail", "number")
-    label_id, label_subject, label_category, label_status, label_by, label_created = (
-        e(gettext(text))
-        for text in ("ID", "Subject", "Category", "Status", "Created by", "Created")
-    )
-    label_activity = e(gettext("Last activity"))
+    (
+        label_id,
+        label_subject,
+        label_category,
+        label_status,
+        label_by,
+        label_created,
+        label_activity,
+    ) = (e(gettext(label)) for label in _LABELS)
     rows = []
     for ticket in tickets:
         url = ticket_url(ticket.number)
