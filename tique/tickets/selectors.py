@@ -370,7 +370,14 @@ def desk_filter(tickets: QuerySet[Ticket], filters: DeskFilters) -> QuerySet[Tic
     tickets = _day_range(tickets, "last_activity_at", filters.updated_from, filters.updated_to)
     if filters.q or filters.sort == RELEVANCE:
         # Without a query this only annotates a rank of 0: relevance is then newest first.
-        tickets = ticket_search(tickets, filters.q, include_internal=filters.search_internal)
+        # The candidates are the most recently active matches: what a desk works on,
+        # and the order every queue's partial index gives without sorting the queue.
+        tickets = ticket_search(
+            tickets,
+            filters.q,
+            include_internal=filters.search_internal,
+            newest_first=("-last_activity_at", "-id"),
+        )
     # Kinds and teams come from memory: four more joined tables cost PostgreSQL more to
     # plan than the page costs to read (see `tique.tickets.snapshot`).
     return with_kinds_and_teams(
