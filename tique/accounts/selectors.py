@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -131,8 +131,18 @@ _CONFIGURE = Q(content_type__app_label="accounts", codename="configure")
 def with_configure_rights(users: QuerySet[User]) -> QuerySet[User]:
     """`users` annotated with whether each holds `accounts.configure` through a group
     (`configures_by_group`) or directly (`configures_directly`), in the same query."""
-    through_group = Permission.objects.filter(_CONFIGURE, group__user=OuterRef("pk"))
-    direct = Permission.objects.filter(_CONFIGURE, user=OuterRef("pk"))
+    # Written on the link tables, so each subquery joins two tables, not four: on
+    # every desk page PostgreSQL planned the four-table version longer than it ran.
+    configure = Permission.objects.filter(_CONFIGURE).values("pk")
+    groups_that_configure = Group.permissions.through.objects.filter(
+        permission_id__in=configure
+    ).values("group_id")
+    through_group = User.groups.through.objects.filter(
+        user_id=OuterRef("pk"), group_id__in=groups_that_configure
+    )
+    direct = User.user_permissions.through.objects.filter(
+        user_id=OuterRef("pk"), permission_id__in=configure
+    )
     return users.annotate(
         configures_by_group=Exists(through_group), configures_directly=Exists(direct)
     )
