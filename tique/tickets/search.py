@@ -155,9 +155,10 @@ def ticket_search(
 
     `include_internal` lets internal notes match: staff only. `accounts`, when every
     ticket of `tickets` belongs to one of them, lets PostgreSQL find an account's
-    matches in the index alone (it never widens the scope); `newest_first`, an order of
-    the scope's newest tickets that its indexes give (`-created_at, -id` in an account),
-    makes PostgreSQL's first look at them cheaper.
+    matches in the index alone (it never widens the scope); `newest_first` is what
+    "newest" means for the candidates on PostgreSQL: an order that the scope's indexes
+    give (`-created_at, -id` in an account, `-last_activity_at, -id` in a desk queue),
+    so that its first WINDOW tickets are read without sorting the scope.
 
     On PostgreSQL the candidates are read when this is called (one query), so call it
     when the result is to be fetched."""
@@ -195,7 +196,8 @@ def ticket_search(
     return found
 
 
-# How many matches are ranked: the newest this many.
+# How many matches are ranked: the newest this many (in `newest_first`'s order on
+# PostgreSQL, by id on SQLite and when a rare word is looked for in the whole scope).
 CANDIDATES = 500
 # On PostgreSQL, a search first looks at the newest WINDOW tickets of the scope; when
 # ENOUGH of them match (a common word), the candidates are those, else (a rarer word)
