@@ -244,8 +244,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def count_queries(endpoint: Endpoint, users: dict[str, User], token: str, body: str) -> int:
     """The queries one request makes, through Django's test client on the same database
     (the connection health check's `SELECT 1` is not counted), after a first request
-    to the same page. A query may take at most
-    as long as gunicorn lets a request take."""
+    to the same page. A query may take at most as long as gunicorn lets a request take."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = '30s'")

@@ -5,11 +5,12 @@ a row's URL without a `reverse()` per row."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.urls import reverse
 from django.utils.safestring import SafeData
+from django.utils.translation import gettext
 
 # A number no ticket has, reversed once and split: a row's URL is then two joins.
 _PLACEHOLDER = 987654321987
@@ -23,6 +24,17 @@ def e(value: Any) -> str:
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
+
+
+def labels(names: Iterable[str]) -> list[str]:
+    """The columns' names (marked with gettext_noop) in the active language, escaped:
+    each cell repeats its column's name, which a narrow screen shows beside the value."""
+    return [e(gettext(name)) for name in names]
+
+
+def snippet(text: str | None) -> str:
+    """A search's highlighted extract under a row's subject, if the row has one."""
+    return f'<br><small class="snippet">{e(text)}</small>' if text else ""
 
 
 def url_maker(name: str, argument: str) -> Callable[[Any], str]:

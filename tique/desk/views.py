@@ -43,10 +43,18 @@ from tique.mail.models import InboundEmail
 from tique.tickets import permissions, selectors, services
 from tique.tickets.choices import Priority, Status
 from tique.tickets.models import CannedReply, Ticket
+from tique.tickets.search import SNIPPET_FIELDS
 
 
 def _team_ids(agent: User) -> list[int]:
     return list(agent.teams.values_list("pk", flat=True))
+
+
+def _staff() -> list[User]:
+    """The agents by name, with their configure right: a desk page's assignee choices,
+    which also answer its header's configuration link (`user_can_configure(among=…)`),
+    one query for both."""
+    return list(with_configure_rights(agents()))
 
 
 # What a queue row shows (`queue_rows`, with its SLA badge): a ticket row has 40 columns,
@@ -68,7 +76,7 @@ QUEUE_ROW_FIELDS = (
     "first_responded_at",
     "next_response_due_at",
     "resolution_due_at",
-    "language",  # a search's snippets on SQLite
+    *SNIPPET_FIELDS,
     "account__name",
     "account__customer_code",
     "assignee__full_name",
@@ -78,8 +86,7 @@ QUEUE_ROW_FIELDS = (
 
 @desk_view
 def queue(request: HttpRequest, agent: User) -> HttpResponse:
-    # The assignee choices of both forms on the page, and whether the agent configures.
-    staff = list(with_configure_rights(agents()))
+    staff = _staff()  # the assignee choices of both forms on the page
     form = QueueFilterForm(request.GET or None, staff=staff)
     form.is_valid()
     team_ids = _team_ids(agent)
@@ -99,7 +106,6 @@ def queue(request: HttpRequest, agent: User) -> HttpResponse:
         "cap": selectors.COUNT_CAP,
         # Its own ids: the filters above have fields of the same names on the same page.
         "bulk_form": BulkForm(tickets=Ticket.objects.none(), staff=staff, auto_id="bulk_%s"),
-        # The header's configuration link: the staff list already says (one query less).
         "can_configure": user_can_configure(agent, among=staff),
     }
     return render_page_or_fragment(request, "desk/queue.html", "desk/_queue_results.html", context)
@@ -166,8 +172,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     team_slugs = set(agent.teams.values_list("slug", flat=True))
     canned = list(selectors.canned_replies_for(agent))
-    # The assignee choices, and whether the agent configures (the header's link).
-    staff = list(with_configure_rights(agents()))
+    staff = _staff()
     if reply_form is None:
         initial = {}
         chosen = request.GET.get("canned", "")

@@ -40,6 +40,7 @@ from tique.tickets import pending_uploads, permissions, selectors, services
 from tique.tickets.catalogue import TypedFieldsForm, build_form_class
 from tique.tickets.choices import Status
 from tique.tickets.models import CatalogueEntry, Ticket
+from tique.tickets.search import SNIPPET_FIELDS
 
 # What a history row shows (`history_rows`): a ticket row has 40 columns, and reading and
 # converting the rest was a tenth of the page.
@@ -56,7 +57,7 @@ HISTORY_ROW_FIELDS = (
     "last_activity_at",
     "requester__full_name",
     "requester__email",
-    "language",  # a search's snippets on SQLite
+    *SNIPPET_FIELDS,
 )
 
 

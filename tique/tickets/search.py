@@ -196,6 +196,10 @@ def ticket_search(
     return found
 
 
+# The columns a search's snippets read from each fetched row (on SQLite; PostgreSQL
+# reads them itself): a caller that narrows a result's columns with `.only()` keeps these.
+SNIPPET_FIELDS = ("subject", "language")
+
 # How many matches are ranked: the newest this many (in `newest_first`'s order on
 # PostgreSQL, by id on SQLite and when a rare word is looked for in the whole scope).
 CANDIDATES = 500

@@ -10,13 +10,12 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
 
-from tique.core.tables import e, url_maker
+from tique.core.tables import e, labels, snippet, url_maker
 from tique.core.templatetags.tique import ago, sla_badge, status_badge
 from tique.tickets.models import Ticket
 
 register = template.Library()
 
-# Each cell's label (the column's name, which a narrow screen shows beside the value).
 _LABELS = (
     gettext_noop("Select"),
     gettext_noop("ID"),
@@ -34,19 +33,14 @@ _LABELS = (
 def queue_rows(tickets: Iterable[Ticket]) -> SafeString:
     """The <tr> of each ticket of a queue page, with its checkbox for bulk changes."""
     ticket_url = url_maker("desk:ticket-detail", "number")
-    select, id_, subject, account, status, priority, team, sla, activity = (
-        e(gettext(label)) for label in _LABELS
-    )
+    select, id_, subject, account, status, priority, team, sla, activity = labels(_LABELS)
     unassigned = e(gettext("Unassigned"))
     outage = f' <span class="badge badge-outage">{e(gettext("Known outage"))}</span>'
     rows = []
     for ticket in tickets:
         url = ticket_url(ticket.number)
         pick = e(gettext("Select ticket #%(number)s") % {"number": ticket.number})
-        snippet = ticket.search_snippet
-        snippet_html = f'<br><small class="snippet">{e(snippet)}</small>' if snippet else ""
-        team_name = ticket.team.name if ticket.team else ""
-        team_name = e(team_name) if team_name else "—"
+        team_name = e(ticket.team.name) if ticket.team and ticket.team.name else "—"
         assignee = e(ticket.assignee.display_name) if ticket.assignee else unassigned
         rows.append(
             "\n      <tr>\n"
@@ -56,7 +50,8 @@ def queue_rows(tickets: Iterable[Ticket]) -> SafeString:
             f"#{ticket.number}</a></td>\n"
             f'        <td data-label="{subject}"><a href="{url}">{e(ticket.subject)}</a>'
             f"{outage if ticket.is_outage else ''}<br><small>"
-            f"{e(ticket.get_category_display())}: {e(ticket.kind.name)}</small>{snippet_html}"
+            f"{e(ticket.get_category_display())}: {e(ticket.kind.name)}</small>"
+            f"{snippet(ticket.search_snippet)}"
             "</td>\n"
             f'        <td data-label="{account}">{e(ticket.account.name)}<br>'
             f'<small class="code">{e(ticket.account.customer_code)}</small></td>\n'

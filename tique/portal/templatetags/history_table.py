@@ -8,15 +8,14 @@ from collections.abc import Iterable
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
-from tique.core.tables import e, url_maker
+from tique.core.tables import e, labels, snippet, url_maker
 from tique.core.templatetags.tique import ago, status_badge, when
 from tique.tickets.models import Ticket
 
 register = template.Library()
 
-# Each cell's label (the column's name, which a narrow screen shows beside the value).
 _LABELS = (
     gettext_noop("ID"),
     gettext_noop("Subject"),
@@ -40,18 +39,16 @@ def history_rows(tickets: Iterable[Ticket]) -> SafeString:
         label_by,
         label_created,
         label_activity,
-    ) = (e(gettext(label)) for label in _LABELS)
+    ) = labels(_LABELS)
     rows = []
     for ticket in tickets:
         url = ticket_url(ticket.number)
-        snippet = ticket.search_snippet
-        snippet_html = f'<br><small class="snippet">{e(snippet)}</small>' if snippet else ""
         rows.append(
             "\n    <tr>\n"
             f'      <td data-label="{label_id}"><a href="{url}" class="ticket-number">'
             f"#{ticket.number}</a></td>\n"
             f'      <td data-label="{label_subject}"><a href="{url}">{e(ticket.subject)}</a>'
-            f"{snippet_html}</td>\n"
+            f"{snippet(ticket.search_snippet)}</td>\n"
             f'      <td data-label="{label_category}"><span class="cell-stack">'
             f"{e(ticket.get_category_display())} <small>{e(ticket.kind.name)}</small></span>"
             "</td>\n"
