@@ -508,7 +508,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--watermark", action="store_true", help="print the highest number")
     parser.add_argument("--trim-above", type=int, metavar="NUMBER")
-    parser.add_argument("--vacuum", action="store_true", help="VACUUM (ANALYZE) first")
+    parser.add_argument("--vacuum", action="store_true", help="only VACUUM (ANALYZE) the database")
     args = parser.parse_args()
     if args.vacuum:
         vacuum()

@@ -51,7 +51,7 @@ def _team_ids(agent: User) -> list[int]:
 
 
 # Built once per process and cloned per page (`.all()`, so no page shares another's
-# results): building the two EXISTS subqueries cost as much as running the query.
+# results): building its two EXISTS subqueries cost nearly as much as running it.
 _STAFF = with_configure_rights(agents())
 
 
