@@ -349,6 +349,14 @@ class Ticket(models.Model):
                 fields=["account", "status", "-created_at", "-id"], name="tkt_acct_stat_created"
             ),
             models.Index(fields=["requester", "-created_at", "-id"], name="tkt_req_created"),
+            # The API's list: a customer's account by newest activity (its default sort),
+            # and every ticket by activity or creation for staff outside the queues.
+            # Without them each page sorted the account's or the whole table's rows.
+            models.Index(
+                fields=["account", "-last_activity_at", "-id"], name="tkt_account_activity"
+            ),
+            models.Index(fields=["-last_activity_at", "-id"], name="tkt_activity"),
+            models.Index(fields=["-created_at", "-id"], name="tkt_created"),
             # The desk's queues: by assignee, by team, by status, newest activity first.
             models.Index(
                 fields=["assignee", "status", "-last_activity_at"], name="tkt_assignee_status"

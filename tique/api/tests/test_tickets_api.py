@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import open_ticket
+from tique.accounts.choices import Role
 from tique.accounts.models import Team, User
+from tique.accounts.services import membership_add
 from tique.tickets.choices import Channel, Status
 from tique.tickets.models import Ticket
 
@@ -367,6 +369,30 @@ def test_another_accounts_ticket_is_the_same_404_as_a_missing_one(api_for, acme_
         client.patch_json(f"/api/v1/tickets/{ticket.number}", {"status": "solved"}).status_code
         == 404
     )
+
+
+def test_a_customer_of_two_accounts_lists_each_as_their_role_there(
+    api_for, ana, luis, beta, beta_admin
+):
+    # Ana is a member of ACME (her own tickets only) and an administrator of Beta (all).
+    membership_add(account=beta, user=ana, role=Role.ADMIN)
+    mine = open_ticket(ana)
+    colleagues = open_ticket(luis)
+    beta_ticket = open_ticket(beta_admin)
+
+    listed = numbers(api_for(ana).get("/api/v1/tickets"))
+
+    assert sorted(listed) == sorted([mine.number, beta_ticket.number])
+    assert colleagues.number not in listed
+
+
+def test_a_customer_whose_account_was_closed_lists_nothing(api_for, acme_admin):
+    open_ticket(acme_admin)
+    account = acme_admin.memberships.get().account
+    account.is_active = False
+    account.save(update_fields=["is_active"])
+
+    assert numbers(api_for(acme_admin).get("/api/v1/tickets")) == []
 
 
 def test_a_member_sees_only_their_own_tickets(api_for, ana, luis):
