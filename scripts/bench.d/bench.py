@@ -10,7 +10,8 @@ benchmark opened, so the data set stays the same from one run to the next.
     python scripts/bench.d/bench.py --base-url http://127.0.0.1:8123 --out var/bench
     python scripts/bench.d/bench.py --trim-above 1110000
 
-Environment: BENCH_TOKEN (an API token of the big account's administrator),
+Environment: BENCH_TOKEN and BENCH_STAFF_TOKEN (API tokens of the big account's
+administrator and of an agent),
 BENCH_DURATION, BENCH_CONNECTIONS, BENCH_THREADS, BENCH_WARMUP, and Django's settings
 (DJANGO_SETTINGS_MODULE, DATABASE_URL).
 """
@@ -70,7 +71,7 @@ DESK_SEARCH = "centralita"
 class Endpoint:
     name: str
     path: str
-    who: str  # "anonymous", "admin", "agent" or "api"
+    who: str  # "anonymous", "admin", "agent", or "api" / "api-staff" (their tokens)
     kind: str  # "trivial", "floor", "list", "detail", "search" or "api"
     method: str = "GET"
     queries: int | None = None
@@ -203,6 +204,10 @@ def endpoints() -> tuple[list[Endpoint], list[str]]:
         )
     else:
         notes.append("desk search skipped: the desk has no ?q= yet")
+    # The API's list as each side sees it by default: the account's tickets for its
+    # administrator, every ticket for staff; newest activity first.
+    found.append(Endpoint("API: list (customer)", "/api/v1/tickets?limit=25", "api", "list"))
+    found.append(Endpoint("API: list (staff)", "/api/v1/tickets?limit=25", "api-staff", "list"))
     found.append(Endpoint("API: create ticket", "/api/v1/tickets", "api", "api", method="POST"))
     return found, notes
 
@@ -246,7 +251,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def count_queries(endpoint: Endpoint, users: dict[str, User], token: str, body: str) -> int:
+def count_queries(
+    endpoint: Endpoint, users: dict[str, User], tokens: dict[str, str], body: str
+) -> int:
     """The queries one request makes, through Django's test client on the same database
     (the connection health check's `SELECT 1` is not counted), after a first request
     to the same page. A query may take at most as long as gunicorn lets a request take."""
@@ -256,22 +263,23 @@ def count_queries(endpoint: Endpoint, users: dict[str, User], token: str, body: 
     client = Client(HTTP_ACCEPT_LANGUAGE="es")
     if endpoint.who in users:
         client.force_login(users[endpoint.who])
+    auth = {"Authorization": f"Bearer {tokens[endpoint.who]}"} if endpoint.who in tokens else {}
     if endpoint.method == "GET":
         # Once first, as a served page is in a process that has answered others: what a
         # process reads once and keeps (kinds and teams, an account's people) is not
         # counted on every page.
-        client.get(endpoint.path)
+        client.get(endpoint.path, headers=auth)
     with CaptureQueriesContext(connection) as queries:
         if endpoint.method == "POST":
             response = client.post(
                 endpoint.path,
                 body,
                 content_type="application/json",
-                HTTP_AUTHORIZATION=f"Bearer {token}",
+                headers=auth,
             )
             expected = 201
         else:
-            response = client.get(endpoint.path)
+            response = client.get(endpoint.path, headers=auth)
             expected = 200
     if response.status_code != expected:
         raise RuntimeError(f"the test client got {response.status_code}")
@@ -523,6 +531,7 @@ def main() -> None:
         parser.error("--base-url is required")
     base_url: str = args.base_url.rstrip("/")
     token = os.environ["BENCH_TOKEN"]
+    tokens = {"api": token, "api-staff": os.environ["BENCH_STAFF_TOKEN"]}
     setting = Setting()
     found, notes = endpoints()
     admin_email = people.admin_email(people.account_code(0))
@@ -540,7 +549,7 @@ def main() -> None:
         {"BENCH_BODIES": str(bodies_file), "BENCH_LUA_DIR": str(LUA), "BENCH_TOKEN": token}
     )
     try:
-        measure(found, base_url, setting, cookies, users, token, bodies)
+        measure(found, base_url, setting, cookies, users, tokens, bodies)
         report(found, setting, notes, args.out)
     finally:
         bodies_file.unlink(missing_ok=True)
@@ -552,13 +561,15 @@ def measure(
     setting: Setting,
     cookies: dict[str, str],
     users: dict[str, User],
-    token: str,
+    tokens: dict[str, str],
     bodies: list[str],
 ) -> None:
     for endpoint in found:
         headers = {"Accept-Language": "es"}
         if endpoint.who in cookies:
             headers["Cookie"] = cookies[endpoint.who]
+        if endpoint.who in tokens and endpoint.method == "GET":  # POST: post_ticket.lua's
+            headers["Authorization"] = f"Bearer {tokens[endpoint.who]}"
         print(f"==> {endpoint.name}: {endpoint.method} {endpoint.path}", flush=True)
         if endpoint.method == "GET":
             endpoint.problem = check(base_url, endpoint, headers)
@@ -566,7 +577,7 @@ def measure(
             try:
                 # The API: every kind of body once, the most queries any needed.
                 endpoint.queries = max(
-                    count_queries(endpoint, users, token, body)
+                    count_queries(endpoint, users, tokens, body)
                     for body in (bodies if endpoint.method == "POST" else [""])
                 )
             except Exception as error:  # reported; the other endpoints still run
