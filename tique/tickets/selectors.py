@@ -13,24 +13,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
-    Case,
-    DateTimeField,
     F,
     Prefetch,
     Q,
     QuerySet,
     TextChoices,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tique.accounts.models import Account, Membership, User
 from tique.tickets.catalogue import display_value
-from tique.tickets.choices import ACTIVE_STATUSES, Category, Priority, Status
+from tique.tickets.choices import ACTIVE_STATUSES, Category, Status
 from tique.tickets.models import (
     Attachment,
     CannedReply,
@@ -44,6 +39,7 @@ from tique.tickets.models import (
     TicketLink,
     TicketPresence,
 )
+from tique.tickets.ordering import PRIORITY_RANK, SLA_DUE
 from tique.tickets.search import is_search, ticket_search
 from tique.tickets.snapshot import with_kinds_and_teams
 
@@ -277,37 +273,13 @@ class DeskFilters:
     search_internal: bool = False
 
 
-_PRIORITY_RANK = Case(
-    When(priority=Priority.URGENT, then=Value(0)),
-    When(priority=Priority.HIGH, then=Value(1)),
-    When(priority=Priority.NORMAL, then=Value(2)),
-    default=Value(3),
-)
-_FAR_FUTURE = Value(dt.datetime(9999, 1, 1, tzinfo=dt.UTC))
-# The soonest SLA target still running; tickets with none (paused, solved, no policy)
-# sort last. Each term is coalesced because SQLite's MIN() is NULL if any argument is.
-SLA_DUE = Case(
-    When(
-        Q(sla_paused_at__isnull=False) | Q(status__in=[Status.SOLVED, Status.CLOSED]),
-        then=_FAR_FUTURE,
-    ),
-    default=Least(
-        Coalesce(
-            Case(When(first_responded_at__isnull=True, then=F("first_response_due_at"))),
-            _FAR_FUTURE,
-        ),
-        Coalesce(F("next_response_due_at"), _FAR_FUTURE),
-        Coalesce(F("resolution_due_at"), _FAR_FUTURE),
-    ),
-    output_field=DateTimeField(),
-)
 SORTS: dict[str, tuple[Any, ...]] = {
     "sla": (SLA_DUE.asc(), F("id").asc()),
     "-last_activity_at": (F("last_activity_at").desc(), F("id").desc()),
     "last_activity_at": (F("last_activity_at").asc(), F("id").asc()),
     "-created_at": (F("created_at").desc(), F("id").desc()),
     "created_at": (F("created_at").asc(), F("id").asc()),
-    "priority": (_PRIORITY_RANK.asc(), F("last_activity_at").asc(), F("id").asc()),
+    "priority": (PRIORITY_RANK.asc(), F("last_activity_at").asc(), F("id").asc()),
     "-number": (F("number").desc(),),
     "number": (F("number").asc(),),
 }
