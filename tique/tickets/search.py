@@ -166,14 +166,12 @@ def ticket_search(
     if queries is None:
         return tickets.annotate(search_rank=Value(0.0, output_field=FloatField()))
     postgres = connections[tickets.db].vendor == "postgresql"
-    backend = search_postgres if postgres else search_sqlite
     if postgres:
         match, match_params = search_postgres.match_sql(
             queries, include_internal=include_internal, accounts=accounts
         )
     else:
         match, match_params = search_sqlite.match_sql(queries, include_internal=include_internal)
-    rank, rank_params = backend.rank_sql(queries, include_internal=include_internal)
     condition = SqlFragment(match, match_params, BooleanField())
     # The scope is inside the candidates: the outer query only fetches and ranks them.
     manager = tickets.model._default_manager.using(tickets.db)
@@ -184,9 +182,18 @@ def ticket_search(
         with connections[tickets.db].cursor() as cursor:
             cursor.execute(sql, params)
             found = manager.filter(_AmongIds([pk for (pk,) in cursor.fetchall()]))
+        rank, rank_params = search_postgres.rank_sql(queries, include_internal=include_internal)
     else:
-        newest = tickets.filter(condition).order_by("-pk").values("pk")
-        found = manager.filter(pk__in=newest[:CANDIDATES])
+        # The candidates and their ranks, found once, here (see `candidate_ranks`).
+        newest = tickets.filter(condition).order_by("-pk").values("pk", "language")
+        ranks = search_sqlite.candidate_ranks(
+            connections[tickets.db],
+            _compiled(newest[:CANDIDATES]),
+            queries,
+            include_internal=include_internal,
+        )
+        found = manager.filter(pk__in=list(ranks))
+        rank, rank_params = search_sqlite.rank_by_id(ranks), []
     found = found.annotate(search_rank=SqlFragment(rank, rank_params, FloatField()))
     found._iterable_class = type(
         "SearchIterable",

@@ -188,6 +188,66 @@ def rank_sql(queries: dict[Language, Query], *, include_internal: bool) -> tuple
     return "(CASE " + " ".join(cases) + " ELSE 0.0 END)", params
 
 
+def candidate_ranks(
+    connection: BaseDatabaseWrapper,
+    candidates: tuple[str, Sequence[Any]],
+    queries: dict[Language, Query],
+    *,
+    include_internal: bool,
+) -> dict[int, float]:
+    """The candidates (`candidates`: SQL giving each one's id and language) with their
+    rank, as `rank_sql` computes it, in one statement.
+
+    bm25() reads how many rows hold each phrase when its cursor starts, and a
+    subquery per candidate (`rank_sql`) starts one cursor per candidate: a common word's
+    whole list, read a thousand times (0.9 s at 20,000 tickets). Here each table is read
+    once, from the oldest candidate's row on (rows are numbered in time order), joined
+    to the candidates, and Python keeps each one's best in its own language (20 ms)."""
+    public = "" if include_internal else " AND NOT m.is_internal"
+    members = ["SELECT 'candidate', id, language, 0.0 FROM candidates"]
+    params: list[Any] = [*candidates[1]]
+    for language, query in queries.items():
+        if not query:
+            continue
+        expression = query.fts5(language)
+        members.append(
+            "SELECT 'ticket', c.id, %s,"  # noqa: S608 (our constants; the query is a parameter)
+            f" -bm25(tickets_ticket_fts, {SUBJECT_WEIGHT}, {FIELDS_WEIGHT})"
+            " FROM tickets_ticket_fts CROSS JOIN candidates c ON c.id = tickets_ticket_fts.rowid"
+            " WHERE tickets_ticket_fts MATCH %s"
+            " AND tickets_ticket_fts.rowid >= (SELECT min(id) FROM candidates)"
+        )
+        members.append(
+            "SELECT 'message', m.ticket_id, %s,"  # noqa: S608 (our constants; as above)
+            f" -bm25(tickets_message_fts) * {MESSAGE_WEIGHT}"
+            " FROM tickets_message_fts CROSS JOIN tickets_message m"
+            " ON m.id = tickets_message_fts.rowid CROSS JOIN candidates c ON c.id = m.ticket_id"
+            " WHERE tickets_message_fts MATCH %s"
+            " AND tickets_message_fts.rowid >= (SELECT min(id) FROM tickets_message"
+            f" WHERE ticket_id IN (SELECT id FROM candidates)){public}"
+        )
+        params += [language, expression, language, expression]
+    sql = f"WITH candidates(id, language) AS ({candidates[0]}) " + " UNION ALL ".join(members)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    english = {pk: (lang or "")[:2] == "en" for kind, pk, lang, _r in rows if kind == "candidate"}
+    ranks = dict.fromkeys(english, 0.0)
+    for kind, pk, language, rank in rows:
+        if kind != "candidate" and pk in english and english[pk] == (language == "en"):
+            ranks[pk] = max(ranks[pk], rank)
+    return ranks
+
+
+def rank_by_id(ranks: dict[int, float]) -> str:
+    """SQL giving a ticket {id} its rank from `candidate_ranks` (0.0 for any other). The
+    numbers are our own, written as literals: no parameter limit to mind."""
+    if not ranks:
+        return "0.0"
+    cases = " ".join(f"WHEN {int(pk)} THEN {float(rank)!r}" for pk, rank in ranks.items())
+    return f"(CASE {{id}} {cases} ELSE 0.0 END)"
+
+
 def snippets(
     connection: BaseDatabaseWrapper,
     tickets: Sequence[tuple[int, str, str]],
