@@ -316,7 +316,8 @@ def wrk(
 
 
 def verdict(endpoint: Endpoint, rps: float, p99: float, trivial: float) -> tuple[str, bool]:
-    errors = sum(endpoint.wrk["errors"].values())
+    # No answer within the run is no latency at all, not a p99 of 0.
+    errors = sum(endpoint.wrk["errors"].values()) + (endpoint.wrk["requests"] == 0)
     queries = endpoint.queries or 0
     if endpoint.kind in {"trivial", "floor"}:
         return "baseline", errors == 0
