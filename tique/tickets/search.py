@@ -160,8 +160,8 @@ def ticket_search(
     give (`-created_at, -id` in an account, `-last_activity_at, -id` in a desk queue),
     so that its first WINDOW tickets are read without sorting the scope.
 
-    On PostgreSQL the candidates are read when this is called (one query), so call it
-    when the result is to be fetched."""
+    The candidates (and, on SQLite, their ranks) are read when this is called (one
+    query), so call it when the result is to be fetched."""
     queries = language_queries(q)
     if queries is None:
         return tickets.annotate(search_rank=Value(0.0, output_field=FloatField()))
