@@ -276,19 +276,6 @@ def _team_id(slug: str | None) -> int | None:
     return team.pk if team else -1  # an unknown team matches nothing, like the desk
 
 
-def _listable(user: User) -> QuerySet[Ticket]:
-    """The tickets the caller may list. A customer in one account, as most are, gets
-    `visible_in` that membership: the account is then an equality, and a page reads the
-    account's index in its order and stops at the limit. With `visible_to`'s subqueries,
-    which serve any number of accounts, PostgreSQL read every ticket in the table to sort
-    the account's: a second per page at a million tickets."""
-    if not user.is_staff:
-        memberships = list(memberships_of(user)[:2])
-        if len(memberships) == 1:
-            return Ticket.objects.visible_in(memberships[0])
-    return Ticket.objects.visible_to(user)
-
-
 @router.get("/tickets", response={200: TicketPage, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 def ticket_list(request: HttpRequest, filters: Query[TicketFilters]) -> TicketPage:
     """Tickets the caller may see. Staff may pick a desk queue; customers see their
@@ -313,7 +300,7 @@ def ticket_list(request: HttpRequest, filters: Query[TicketFilters]) -> TicketPa
             user=user, queue=selectors.Queue(filters.queue), team_ids=viewer.team_ids
         )
     else:
-        tickets = _listable(user)
+        tickets = selectors.tickets_to_list(user)
     assignee = filters.assignee or ""
     if assignee == "me":
         assignee = str(user.pk)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tique.accounts.models import Account, Membership, User
+from tique.accounts.selectors import memberships_of
 from tique.tickets.catalogue import display_value
 from tique.tickets.choices import ACTIVE_STATUSES, Category, Status
 from tique.tickets.models import (
@@ -91,6 +92,19 @@ def ticket_history(
         )
         order = ("-search_rank", "-id")
     return with_kinds_and_teams(tickets.select_related("requester").order_by(*order))
+
+
+def tickets_to_list(user: User) -> QuerySet[Ticket]:
+    """What `visible_to` gives, shaped for a list: a customer in one account, as most
+    are, gets `visible_in` that membership, so the account is an equality and a page
+    reads the account's index in its order and stops at its end. With `visible_to`'s
+    subqueries, which serve any number of accounts, PostgreSQL read every ticket in the
+    table to sort the account's: a second per page at a million tickets."""
+    if not user.is_staff:
+        memberships = list(memberships_of(user)[:2])
+        if len(memberships) == 1:
+            return Ticket.objects.visible_in(memberships[0])
+    return Ticket.objects.visible_to(user)
 
 
 def ticket_get_visible(*, user: User | AnonymousUser, number: int) -> Ticket:
