@@ -18,7 +18,9 @@ _PLACEHOLDER = 987654321987
 
 def e(value: Any) -> str:
     """`{{ value }}` in a template: escaped unless already safe HTML (marked safe, or
-    with an `__html__`, as a form's bound field has)."""
+    with an `__html__`, as a form's bound field has). Django's `conditional_escape`,
+    as a plain string: that one wraps each result in a SafeString through `keep_lazy`,
+    and a list page calls this thousands of times."""
     if isinstance(value, SafeData):
         return str(value)
     if hasattr(value, "__html__"):
